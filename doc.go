@@ -1,0 +1,35 @@
+// Package rpkit is the Go SDK for relying parties of Vnconnect, the single
+// sign-on and electronic-identity exchange platform of Vietnam's National
+// Public Service Portal (Cổng Dịch vụ công quốc gia).
+//
+// This package holds no code: it is the map. Import the package you need.
+//
+//	vnconnect                OpenID Connect relying party: Endpoint presets,
+//	                         Client (AuthCodeURL, Exchange, UserInfo, Refresh,
+//	                         Revoke, Introspect, LogoutURL), IDTokenVerifier,
+//	                         RemoteKeySet, LogoutTokenVerifier, Identity
+//	                         (typed Vietnamese claims), Directory (account look-up)
+//	vnconnect/vnid           Vietnamese identifiers: CCCD, CMND, passport, MST,
+//	                         agency codes (QCVN 102), mobile numbers, name folding
+//	vnconnect/vnconnecttest  a fake Vnconnect (WSO2-shaped) for tests and local
+//	                         development, with seeded accounts and faults
+//	examples/portal          a runnable portal: `go run ./examples/portal`
+//
+// Quick start: build a vnconnect.Config with your client ID, secret and
+// redirect URL and vnconnect.Production (or vnconnect.Staging), create a
+// Client, send the browser to AuthCodeURL, and on the callback Exchange the
+// code and read UserInfo:
+//
+//	client, err := vnconnect.NewClient(vnconnect.Config{
+//		ClientID:     "my-portal",
+//		ClientSecret: secret,
+//		RedirectURL:  "https://portal.example.gov.vn/callback",
+//		Endpoint:     vnconnect.Production,
+//	})
+//	if err != nil { … }
+//	req, err := client.AuthCodeURL()        // store req in the session, redirect to req.URL
+//	tokens, err := client.Exchange(ctx, code, req) // the ID token is verified here
+//	id, err := client.UserInfo(ctx, tokens)       // id.TechID, id.FullName, id.CCCD …
+//
+// Tests run the same code against vnconnecttest.NewServer(t).
+package rpkit
