@@ -18,9 +18,9 @@ import (
 //
 //	go test -run='^$' -bench='VerifyIDToken|RawRSAVerify' -benchmem -count=5 ./vnconnect/
 
-// benchToken is a realistic Vnconnect ID token: WSO2-shaped header with a
+// vtBenchToken is a realistic Vnconnect ID token: WSO2-shaped header with a
 // kid, the standard claims, and Vnconnect's own (TechID, LoaiTaiKhoan…).
-func benchToken(b *testing.B) string {
+func vtBenchToken(b *testing.B) string {
 	b.Helper()
 	return vtMint(b, vtToken{
 		kid:    "MTk5NjA3YjRkNGRjMjQ5ZDU2ZDYzZjMyYzFhY2Q3MDI0Y2FkNmI0Mg_RS256",
@@ -45,7 +45,7 @@ func BenchmarkVerifyIDToken(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	raw := benchToken(b)
+	raw := vtBenchToken(b)
 	p := VerifyParams{Nonce: vtNonce, AccessToken: vtAccessToken, Code: vtCode, RequireAtHash: true}
 	ctx := context.Background()
 	if _, err := v.Verify(ctx, raw, p); err != nil {
@@ -62,7 +62,7 @@ func BenchmarkVerifyIDToken(b *testing.B) {
 
 func BenchmarkRawRSAVerify(b *testing.B) {
 	key := vtRSAKeyA()
-	raw := benchToken(b)
+	raw := vtBenchToken(b)
 	dot := strings.LastIndexByte(raw, '.')
 	input := []byte(raw[:dot])
 	sig, err := base64.RawURLEncoding.DecodeString(raw[dot+1:])

@@ -1,7 +1,6 @@
 package vnconnect
 
 import (
-	"encoding/json"
 	"errors"
 	"math"
 	"strconv"
@@ -9,30 +8,9 @@ import (
 )
 
 // jwtAudience is the "aud" claim, which RFC 7519 allows as one string or an
-// array of strings; WSO2 sends an array, other providers a string.
+// array of strings (WSO2 sends an array, other providers a string);
+// jsonScan.strings(true) reads both forms.
 type jwtAudience []string
-
-func (a *jwtAudience) UnmarshalJSON(b []byte) error {
-	switch {
-	case len(b) > 0 && b[0] == '"':
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
-		*a = jwtAudience{s}
-	case len(b) > 0 && b[0] == '[':
-		var ss []string
-		if err := json.Unmarshal(b, &ss); err != nil {
-			return err
-		}
-		*a = ss
-	case string(b) == "null":
-		*a = nil
-	default:
-		return errors.New("aud is neither a string nor an array of strings")
-	}
-	return nil
-}
 
 func (a jwtAudience) contains(s string) bool {
 	for _, x := range a {
@@ -54,21 +32,18 @@ type jwtTime struct {
 	set bool
 }
 
-func (d *jwtTime) UnmarshalJSON(b []byte) error {
-	if string(b) == "null" {
-		*d = jwtTime{}
-		return nil
-	}
+// parse reads the text of a JSON number.
+func (d *jwtTime) parse(b string) error {
 	// Integers are the common case and exact; fall back to float for the
 	// fractional seconds RFC 7519 permits.
-	if secs, err := strconv.ParseInt(string(b), 10, 64); err == nil {
+	if secs, err := strconv.ParseInt(b, 10, 64); err == nil {
 		if secs < 0 || secs > maxNumericDate {
 			return errors.New("NumericDate out of range")
 		}
 		*d = jwtTime{t: time.Unix(secs, 0), set: true}
 		return nil
 	}
-	f, err := strconv.ParseFloat(string(b), 64)
+	f, err := strconv.ParseFloat(b, 64)
 	if err != nil || math.IsNaN(f) || f < 0 || f > maxNumericDate {
 		return errors.New("NumericDate is not a number in range")
 	}

@@ -3,7 +3,6 @@ package vnconnect
 import (
 	"context"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -30,10 +29,10 @@ var b64 = base64.RawURLEncoding.Strict()
 // Members that could carry or point to a key (jwk, jku, x5u, x5c) are
 // deliberately not decoded: keys come only from the configured KeySet.
 type jwtHeader struct {
-	Alg  string          `json:"alg"`
-	Kid  string          `json:"kid"`
-	Typ  string          `json:"typ"`
-	Crit json.RawMessage `json:"crit"`
+	Alg  string
+	Kid  string
+	Typ  string
+	Crit string // raw JSON; any non-null value makes the token invalid
 }
 
 // compactJWT is a token whose signature has been verified by verifyCompact.
@@ -41,6 +40,7 @@ type compactJWT struct {
 	header  jwtHeader
 	alg     *jwtAlg
 	payload []byte // decoded JSON claims
+	claims  string // the same bytes as a string, for jsonScan and IDToken
 }
 
 // hasLineBreak reports whether s contains '\r' or '\n'. Go's base64
@@ -102,23 +102,22 @@ func verifyCompact(ctx context.Context, raw string, policy algPolicy, keys KeySe
 
 	// One scratch buffer holds a copy of the token (whose prefix is the
 	// signing input, and whose segments are decoded in place without
-	// further string→[]byte copies), the decoded header and the signature.
-	// The payload gets its own allocation because IDToken keeps it.
-	hLen, sLen := b64.DecodedLen(len(hSeg)), b64.DecodedLen(len(sSeg))
-	buf := make([]byte, len(raw)+hLen+sLen)
+	// further string→[]byte copies), the decoded header, the signature and
+	// the payload.
+	hLen, sLen, pLen := b64.DecodedLen(len(hSeg)), b64.DecodedLen(len(sSeg)), b64.DecodedLen(len(pSeg))
+	buf := make([]byte, len(raw)+hLen+sLen+pLen)
 	copy(buf, raw)
-	rawB := buf[:len(raw)]
-	hBuf := buf[len(raw) : len(raw)+hLen]
-	sBuf := buf[len(raw)+hLen:]
+	rawB, rest := buf[:len(raw)], buf[len(raw):]
+	hBuf, sBuf, pBuf := rest[:hLen], rest[hLen:hLen+sLen], rest[hLen+sLen:]
 
 	n, err := b64.Decode(hBuf, rawB[:d1])
 	if err != nil {
 		return compactJWT{}, malformed(what, "header is not base64url")
 	}
-	if err := json.Unmarshal(hBuf[:n], &tok.header); err != nil {
-		return compactJWT{}, malformed(what, "header is not a JSON object")
+	if err := decodeHeader(string(hBuf[:n]), &tok.header); err != nil {
+		return compactJWT{}, malformed(what, "header is not a valid JSON object")
 	}
-	if len(tok.header.Crit) > 0 && string(tok.header.Crit) != "null" {
+	if tok.header.Crit != "" && tok.header.Crit != "null" {
 		// RFC 7515 §4.1.11: extensions we do not implement must make the
 		// token invalid (e.g. "b64":false would change the signing input).
 		return compactJWT{}, malformed(what, "unsupported critical header parameters")
@@ -169,11 +168,11 @@ func verifyCompact(ctx context.Context, raw string, policy algPolicy, keys KeySe
 	}
 
 	// Only now, with the signature good, is the payload decoded.
-	tok.payload = make([]byte, b64.DecodedLen(len(pSeg)))
-	n, err = b64.Decode(tok.payload, rawB[d1+1:d2])
+	n, err = b64.Decode(pBuf, rawB[d1+1:d2])
 	if err != nil {
 		return compactJWT{}, malformed(what, "payload is not base64url")
 	}
-	tok.payload = tok.payload[:n]
+	tok.payload = pBuf[:n]
+	tok.claims = string(tok.payload)
 	return tok, nil
 }

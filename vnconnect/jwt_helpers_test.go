@@ -6,7 +6,6 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
-	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"sync"
@@ -211,11 +210,6 @@ func vtJWK(tb testing.TB, key any, kid string, extra map[string]any) map[string]
 func vtJWKS(keys ...map[string]any) []byte {
 	b, _ := json.Marshal(map[string]any{"keys": keys})
 	return b
-}
-
-func vtSHA256(s string) []byte {
-	h := sha256.Sum256([]byte(s))
-	return h[:]
 }
 
 // vtMintRaw signs arbitrary payload bytes with RS256 and vtRSAKeyA.

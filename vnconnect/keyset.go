@@ -16,15 +16,20 @@ import (
 // Verifiers never use a key found in a token's own header (jwk, jku, x5u,
 // x5c): only what a KeySet returns.
 //
-// Keys returns the candidate keys for a token whose header carries kid
-// (kid may be ""). Implementations return ErrUnknownKey (wrapped) when they
-// have no candidate. The returned slice is shared and must not be modified.
+// Keys returns the candidate keys for a token whose header carries kid.
+// For kid == "" that is every key; otherwise the keys with that kid, or,
+// when none has it, the keys that have no kid at all (a key configured
+// without a kid may have signed anything). Implementations return
+// ErrUnknownKey (wrapped) when they have no candidate, after whatever
+// refresh they do (RemoteKeySet refetches once). The returned slice is
+// shared and must not be modified.
 //
 // The verifiers try each returned key whose type and "alg" fit the token's
 // algorithm, at most five of them (each try costs a full signature check,
 // so the bound caps what one forged token can cost), and stop at the first
 // that verifies. A token without "kid" is thus checked against every
-// fitting key, which is how a provider publishing kid-less keys still works.
+// fitting key, which is how a provider publishing several keys without
+// naming them in tokens still works.
 type KeySet interface {
 	Keys(ctx context.Context, kid string) ([]PublicKey, error)
 }

@@ -82,9 +82,10 @@ type RemoteKeySet struct {
 	snap  atomic.Pointer[jwksSnapshot]
 	group singleflight.Group
 
-	mu          sync.Mutex // guards lastAttempt and lastErr
+	mu          sync.Mutex // guards lastAttempt, lastErr and fetching
 	lastAttempt time.Time
 	lastErr     error
+	fetching    bool // a fetch is in flight: callers must join, not skip it
 }
 
 type jwksSnapshot struct {
@@ -144,6 +145,9 @@ func (rs *RemoteKeySet) Keys(ctx context.Context, kid string) ([]PublicKey, erro
 		// limit). A failure with keys in hand keeps the stale keys.
 		err := rs.refresh(ctx)
 		if snap = rs.snap.Load(); snap == nil {
+			if err == nil {
+				err = ErrUnknownKey // cannot happen: a nil error stores keys
+			}
 			return nil, fmt.Errorf("vnconnect: JWKS unavailable: %w", err)
 		}
 	}
@@ -168,26 +172,30 @@ func (rs *RemoteKeySet) Keys(ctx context.Context, kid string) ([]PublicKey, erro
 // share one fetch; a caller whose ctx ends stops waiting but the fetch
 // goes on for the others.
 func (rs *RemoteKeySet) refresh(ctx context.Context) error {
+	// Cheap check first: a burst of tokens with unknown kids should not
+	// even start a singleflight call (which spawns a goroutine).
+	if limited, err := rs.rateLimited(false); limited {
+		return err
+	}
 	ch := rs.group.DoChan("jwks", func() (any, error) {
-		rs.mu.Lock()
-		now := rs.clock()
-		if !rs.lastAttempt.IsZero() && now.Sub(rs.lastAttempt) < rs.minRefresh {
-			err := rs.lastErr
-			rs.mu.Unlock()
+		// Checked again under the flight: another flight may have
+		// finished between the check above and this one starting.
+		if limited, err := rs.rateLimited(true); limited {
 			return nil, err
 		}
-		rs.lastAttempt = now
-		rs.mu.Unlock()
 
+		var err error
+		defer func() {
+			rs.mu.Lock()
+			rs.lastErr, rs.fetching = err, false
+			rs.mu.Unlock()
+		}()
 		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), jwksFetchTimeout)
 		defer cancel()
 		keys, ttl, err := rs.fetch(fctx)
 		if err == nil {
 			rs.snap.Store(&jwksSnapshot{ix: newKeyIndex(keys), expires: rs.clock().Add(ttl)})
 		}
-		rs.mu.Lock()
-		rs.lastErr = err
-		rs.mu.Unlock()
 		return nil, err
 	})
 	select {
@@ -196,6 +204,27 @@ func (rs *RemoteKeySet) refresh(ctx context.Context) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+}
+
+// rateLimited reports whether a fetch started less than minRefresh ago
+// (and has finished), with that fetch's error. With claim set and no
+// limit, it records the start of a new fetch.
+func (rs *RemoteKeySet) rateLimited(claim bool) (bool, error) {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	if rs.fetching && !claim {
+		// Join the flight rather than report a result not yet known.
+		return false, nil
+	}
+	now := rs.clock()
+	if !rs.lastAttempt.IsZero() && now.Sub(rs.lastAttempt) < rs.minRefresh {
+		return true, rs.lastErr
+	}
+	if claim {
+		rs.lastAttempt = now
+		rs.fetching = true
+	}
+	return false, nil
 }
 
 // fetch downloads and parses the JWKS once.

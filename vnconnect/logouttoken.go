@@ -30,7 +30,7 @@ type LogoutToken struct {
 	Expiry   time.Time // zero when the token has no exp
 	Raw      string
 
-	claims json.RawMessage
+	claims string
 }
 
 // Claims decodes the token's full claim set into v.
@@ -38,7 +38,7 @@ func (t *LogoutToken) Claims(v any) error {
 	if t == nil || len(t.claims) == 0 {
 		return errors.New("vnconnect: LogoutToken has no verified claims")
 	}
-	return json.Unmarshal(t.claims, v)
+	return json.Unmarshal([]byte(t.claims), v)
 }
 
 // LogoutTokenVerifier verifies OpenID Connect Back-Channel Logout 1.0
@@ -84,18 +84,16 @@ func NewLogoutTokenVerifier(keys KeySet, cfg VerifierConfig, replay ReplayCache)
 	}, nil
 }
 
+// logoutClaims is filled by decodeLogoutClaims.
 type logoutClaims struct {
-	Issuer   string                     `json:"iss"`
-	Subject  string                     `json:"sub"`
-	Audience jwtAudience                `json:"aud"`
-	AZP      string                     `json:"azp"`
-	Exp      jwtTime                    `json:"exp"`
-	Iat      jwtTime                    `json:"iat"`
-	Nbf      jwtTime                    `json:"nbf"`
-	JTI      string                     `json:"jti"`
-	SID      string                     `json:"sid"`
-	Events   map[string]json.RawMessage `json:"events"`
-	Nonce    *json.RawMessage           `json:"nonce"`
+	Issuer, Subject, AZP, JTI, SID string
+	Audience                       jwtAudience
+	Exp, Iat, Nbf                  jwtTime
+	// HasEvents: "events" present (and an object); LogoutEvent: it holds
+	// the back-channel logout member with an object value.
+	HasEvents, LogoutEvent bool
+	// HasNonce: "nonce" present, whatever its value.
+	HasNonce bool
 }
 
 func logoutErr(why string, sentinel error) error {
@@ -121,7 +119,7 @@ func (v *LogoutTokenVerifier) Verify(ctx context.Context, raw string) (*LogoutTo
 		return nil, logoutErr("unexpected typ header", ErrInvalidLogoutToken)
 	}
 	var c logoutClaims
-	if err := json.Unmarshal(tok.payload, &c); err != nil {
+	if err := decodeLogoutClaims(tok.claims, &c); err != nil {
 		return nil, malformed(what, "claims are not a valid JSON object")
 	}
 	if err := checkIssAudAzp(c.Issuer, c.Audience, c.AZP, v.issuer, v.clientID, what); err != nil {
@@ -139,14 +137,10 @@ func (v *LogoutTokenVerifier) Verify(ctx context.Context, raw string) (*LogoutTo
 	} else if now.After(until) {
 		return nil, logoutErr("too old (no exp, iat beyond the maximum age)", ErrTokenExpired)
 	}
-	ev, ok := c.Events[BackchannelLogoutEvent]
-	if !ok {
-		return nil, logoutErr("events lacks the back-channel logout event", ErrInvalidLogoutToken)
+	if !c.LogoutEvent {
+		return nil, logoutErr("events lacks the back-channel logout event (as an object)", ErrInvalidLogoutToken)
 	}
-	if t := strings.TrimSpace(string(ev)); !strings.HasPrefix(t, "{") {
-		return nil, logoutErr("back-channel logout event is not a JSON object", ErrInvalidLogoutToken)
-	}
-	if c.Nonce != nil {
+	if c.HasNonce {
 		// Forbidden (§2.4) so that an ID token, which has one, can never
 		// be replayed as a logout token.
 		return nil, logoutErr("nonce must not be present", ErrInvalidLogoutToken)
@@ -169,6 +163,6 @@ func (v *LogoutTokenVerifier) Verify(ctx context.Context, raw string) (*LogoutTo
 	return &LogoutToken{
 		Issuer: c.Issuer, Subject: c.Subject, SID: c.SID, JTI: c.JTI,
 		Audience: c.Audience, IssuedAt: c.Iat.t, Expiry: c.Exp.time(),
-		Raw: raw, claims: tok.payload,
+		Raw: raw, claims: tok.claims,
 	}, nil
 }

@@ -2,7 +2,6 @@ package vnconnect
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -58,8 +57,17 @@ type VerifyParams struct {
 	Subject string
 }
 
-// IDTokenVerifier verifies Vnconnect ID tokens. It is immutable and safe for
-// concurrent use; build one per client and reuse it.
+// IDTokenVerifier verifies Vnconnect ID tokens (OIDC Core 3.1.3.7). It is
+// immutable and safe for concurrent use; build one per client and reuse it.
+//
+// Rules, in order: the token is at most MaxTokenSize and a compact JWS;
+// its "alg" is in the allow-list ("none" and HS* never are) and "crit" is
+// absent; the signature verifies with a key from the KeySet chosen by "kid"
+// (see KeySet for kid-less tokens); then iss (exact), aud (contains the
+// client), azp (required with several audiences, always the client when
+// present), exp (required), nbf, iat (required, not in the future), sub
+// (required), nonce, at_hash/c_hash, auth_time against max_age and acr
+// against the required level of assurance. Times allow VerifierConfig.Leeway.
 type IDTokenVerifier struct {
 	keys     KeySet
 	algs     algPolicy
@@ -105,25 +113,15 @@ func NewIDTokenVerifier(keys KeySet, cfg VerifierConfig) (*IDTokenVerifier, erro
 	return v, nil
 }
 
-// idTokenClaims are the claims the verifier checks, decoded in one pass.
-// (encoding/json matches member names case-insensitively; that is tolerable
-// here because the signature is checked before this decoding.)
+// idTokenClaims are the claims the verifier checks, filled in one pass by
+// decodeIDTokenClaims (member names there).
 type idTokenClaims struct {
-	Issuer   string          `json:"iss"`
-	Subject  string          `json:"sub"`
-	Audience jwtAudience     `json:"aud"`
-	AZP      string          `json:"azp"`
-	Exp      jwtTime         `json:"exp"`
-	Iat      jwtTime         `json:"iat"`
-	Nbf      jwtTime         `json:"nbf"`
-	AuthTime jwtTime         `json:"auth_time"`
-	Nonce    string          `json:"nonce"`
-	ACR      string          `json:"acr"`
-	AMR      []string        `json:"amr"`
-	AtHash   string          `json:"at_hash"`
-	CHash    string          `json:"c_hash"`
-	SID      string          `json:"sid"`
-	Events   json.RawMessage `json:"events"`
+	Issuer, Subject, AZP           string
+	Audience                       jwtAudience
+	Exp, Iat, Nbf, AuthTime        jwtTime
+	Nonce, ACR, AtHash, CHash, SID string
+	AMR                            []string
+	Events                         string // raw JSON, "" when absent
 }
 
 // Verify checks raw (a compact JWS) and returns the verified ID token.
@@ -150,10 +148,10 @@ func (v *IDTokenVerifier) Verify(ctx context.Context, raw string, p VerifyParams
 		c   idTokenClaims
 	})
 	c := &box.c
-	if err := json.Unmarshal(tok.payload, c); err != nil {
+	if err := decodeIDTokenClaims(tok.claims, c); err != nil {
 		return nil, malformed(what, "claims are not a valid JSON object")
 	}
-	if len(c.Events) > 0 && string(c.Events) != "null" {
+	if c.Events != "" && c.Events != "null" {
 		return nil, malformed(what, "token carries security events (a logout token?)")
 	}
 	if err := v.checkClaims(c, tok.alg, v.clock(), p); err != nil {
@@ -175,7 +173,7 @@ func (v *IDTokenVerifier) Verify(ctx context.Context, raw string, p VerifyParams
 		CHash:           c.CHash,
 		SID:             c.SID,
 		Raw:             raw,
-		claims:          tok.payload,
+		claims:          tok.claims,
 	}
 	return &box.tok, nil
 }

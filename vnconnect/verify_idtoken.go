@@ -25,7 +25,7 @@ type IDToken struct {
 	SID             string    // sid: the provider's session, matched by logout tokens
 	Raw             string    // the compact token as received (e.g. for id_token_hint)
 
-	claims json.RawMessage
+	claims string // the verified claim set (JSON)
 }
 
 // Claims decodes the token's full claim set (including Vnconnect-specific
@@ -34,5 +34,5 @@ func (t *IDToken) Claims(v any) error {
 	if t == nil || len(t.claims) == 0 {
 		return errors.New("vnconnect: IDToken has no verified claims")
 	}
-	return json.Unmarshal(t.claims, v)
+	return json.Unmarshal([]byte(t.claims), v)
 }

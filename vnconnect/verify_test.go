@@ -3,6 +3,8 @@ package vnconnect
 import (
 	"context"
 	"crypto"
+	"crypto/ed25519"
+	"crypto/rand"
 	"crypto/x509"
 	"encoding/pem"
 	"errors"
@@ -231,12 +233,13 @@ func TestVerifyAlgorithms(t *testing.T) {
 	}
 }
 
-func TestVerifyES256Configured(t *testing.T) {
+func TestVerifyOtherAlgorithmsConfigured(t *testing.T) {
 	ec := vtECKey()
-	v := vtVerifier(t, vtStatic(t, &ec.PublicKey, &vtRSAKeyA().PublicKey), func(c *VerifierConfig) {
-		c.AllowedAlgs = []string{"RS256", "ES256"}
+	edPub, edPriv, _ := ed25519.GenerateKey(rand.Reader)
+	v := vtVerifier(t, vtStatic(t, &ec.PublicKey, &vtRSAKeyA().PublicKey, edPub), func(c *VerifierConfig) {
+		c.AllowedAlgs = []string{"RS256", "ES256", "EdDSA"}
 	})
-	for _, spec := range []vtToken{{alg: jwa.ES256, key: ec}, {}} {
+	for _, spec := range []vtToken{{alg: jwa.ES256, key: ec}, {alg: jwa.EdDSA, key: edPriv}, {}} {
 		if _, err := v.Verify(context.Background(), vtMint(t, spec), VerifyParams{}); err != nil {
 			t.Fatalf("%s: %v", spec.alg, err)
 		}

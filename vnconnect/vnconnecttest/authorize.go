@@ -6,7 +6,9 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // authRequest is a validated OIDC authorization request.
@@ -18,7 +20,11 @@ type authRequest struct {
 	nonce       string
 	acr         string
 	challenge   string
+	prompt      []string // prompt values: none, login (others are ignored)
+	maxAge      int64    // max_age in seconds; -1 when absent
 }
+
+func (r authRequest) hasPrompt(v string) bool { return slices.Contains(r.prompt, v) }
 
 // errFatalAuth marks a request the fake must not redirect back: the client
 // or redirect_uri cannot be trusted (RFC 6749 §4.1.2.1).
@@ -38,12 +44,14 @@ func (s *Server) parseAuthRequest(q url.Values) (authRequest, *oauthError, error
 		nonce:       q.Get("nonce"),
 		acr:         q.Get("acr_values"),
 		challenge:   q.Get("code_challenge"),
+		prompt:      strings.Fields(q.Get("prompt")),
+		maxAge:      -1,
 	}
 	c, ok := s.lookupClient(req.clientID)
 	if !ok || len(q["client_id"]) > 1 || len(q["redirect_uri"]) > 1 || !allowsRedirect(c.RedirectURIs, req.redirectURI) {
 		return req, nil, errFatalAuth
 	}
-	for _, p := range []string{"response_type", "scope", "state", "nonce", "acr_values", "code_challenge", "code_challenge_method", "prompt", "response_mode"} {
+	for _, p := range []string{"response_type", "scope", "state", "nonce", "acr_values", "code_challenge", "code_challenge_method", "prompt", "response_mode", "max_age"} {
 		if len(q[p]) > 1 {
 			return req, errInvalidRequest(p + " given more than once"), nil
 		}
@@ -64,9 +72,15 @@ func (s *Server) parseAuthRequest(q url.Values) (authRequest, *oauthError, error
 		return req, errInvalidRequest("code_challenge_method must be S256"), nil
 	case !s256Challenge.MatchString(req.challenge):
 		return req, errInvalidRequest("code_challenge is malformed"), nil
-	case slices.Contains(strings.Fields(q.Get("prompt")), "none"):
-		// The fake keeps no browser session, so nobody is signed in.
-		return req, &oauthError{code: "login_required", description: "no active session"}, nil
+	case req.hasPrompt("none") && len(req.prompt) > 1:
+		return req, errInvalidRequest("prompt=none cannot be combined with other values"), nil
+	}
+	if v := q.Get("max_age"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 0 {
+			return req, errInvalidRequest("max_age must be a non-negative integer"), nil
+		}
+		req.maxAge = n
 	}
 	return req, nil, nil
 }
@@ -94,10 +108,14 @@ func withQuery(uri string, v url.Values) *url.URL {
 	return u
 }
 
+// errLoginRequired answers prompt=none when the login page would be needed.
+var errLoginRequired = &oauthError{code: "login_required", description: "no active session"}
+
 // completeLogin is what submitting the login form does: for the chosen
-// account it issues a code and opens a session; cancel answers
-// access_denied. An unknown account is an error and nothing is issued.
-func (s *Server) completeLogin(req authRequest, techID string, cancel bool) (*url.URL, error) {
+// account it opens (or, for the browser, re-authenticates) an SSO session
+// with open and issues a code in it; cancel answers access_denied. An
+// unknown account is an error and nothing is issued.
+func (s *Server) completeLogin(req authRequest, techID string, cancel bool, open func(Account) ssoRef) (*url.URL, error) {
 	if cancel {
 		return errorRedirect(req, &oauthError{code: "access_denied", description: "the user cancelled the login"}), nil
 	}
@@ -108,18 +126,47 @@ func (s *Server) completeLogin(req authRequest, techID string, cancel bool) (*ur
 	if a.Status != "" && a.Status != StatusActive {
 		return errorRedirect(req, &oauthError{code: "access_denied", description: "the account is not active"}), nil
 	}
-	code, sid, family := s.randomToken(), s.randomUUID(), s.randomUUID()
+	return s.issueCode(req, open(a)), nil
+}
+
+// issueCode is the successful end of an authorization request in the
+// SSO session ref: a code bound to its sid and auth_time, and the client
+// recorded as taking part (the browser is on its way to it, so single
+// logout must reach it even if it never redeems the code).
+func (s *Server) issueCode(req authRequest, ref ssoRef) *url.URL {
+	code, family := s.randomToken(), s.randomUUID()
 	now := s.now()
 	s.mu.Lock()
-	s.sweepLocked()
-	s.sessions[sid] = &session{techID: techID, authTime: now, clients: map[string]bool{}}
-	s.codes[code] = &codeGrant{req: req, techID: techID, authTime: now, sid: sid, expires: now.Add(s.ttl.code), family: family}
+	s.codes[code] = &codeGrant{req: req, techID: ref.techID, authTime: ref.authTime, sid: ref.sid, expires: now.Add(s.ttl.code), family: family}
+	if sess := s.sessions[ref.sid]; sess != nil {
+		sess.clients[req.clientID] = true
+	}
 	s.mu.Unlock()
 	v := url.Values{"code": {code}}
 	if req.state != "" {
 		v.Set("state", req.state)
 	}
-	return withQuery(req.redirectURI, v), nil
+	return withQuery(req.redirectURI, v)
+}
+
+// trySSO answers an authorization request from the browser's SSO session
+// when one exists and suffices: no login page, same sid. It reports false
+// when the login page is needed (for prompt=none: login_required).
+func (s *Server) trySSO(r *http.Request, req authRequest) (*url.URL, bool) {
+	if req.hasPrompt("login") {
+		return nil, false
+	}
+	ref, ok := s.ssoFromRequest(r)
+	if !ok {
+		return nil, false
+	}
+	if _, ok := s.ssoSatisfies(ref, req.acr); !ok {
+		return nil, false
+	}
+	if req.maxAge >= 0 && s.now().Sub(ref.authTime) > time.Duration(req.maxAge)*time.Second {
+		return nil, false
+	}
+	return s.issueCode(req, ref), true
 }
 
 // handleAuthorize serves GET and POST /oauth2/authorize: an authorization
@@ -152,6 +199,14 @@ func (s *Server) startLogin(w http.ResponseWriter, r *http.Request, q url.Values
 		return
 	case redirErr != nil:
 		http.Redirect(w, r, errorRedirect(req, redirErr).String(), http.StatusFound)
+		return
+	}
+	if u, ok := s.trySSO(r, req); ok {
+		http.Redirect(w, r, u.String(), http.StatusFound)
+		return
+	}
+	if req.hasPrompt("none") {
+		http.Redirect(w, r, errorRedirect(req, errLoginRequired).String(), http.StatusFound)
 		return
 	}
 	key := s.randomUUID()
@@ -225,7 +280,11 @@ func (s *Server) submitLogin(w http.ResponseWriter, r *http.Request) {
 		renderErrorPage(w, http.StatusBadRequest, "Phiên đăng nhập đã hết hạn. Vui lòng quay lại ứng dụng và thử lại.")
 		return
 	}
-	u, err := s.completeLogin(p.req, techID, cancel)
+	if p.saml != nil {
+		s.submitSAMLLogin(w, r, p.saml, techID, cancel)
+		return
+	}
+	u, err := s.completeLogin(p.req, techID, cancel, func(a Account) ssoRef { return s.browserLogin(w, r, a) })
 	if err != nil {
 		renderErrorPage(w, http.StatusBadRequest, "Tài khoản không tồn tại.")
 		return

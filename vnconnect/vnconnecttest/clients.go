@@ -33,6 +33,12 @@ type ClientReg struct {
 	// BackchannelLogoutURI, if set, receives a logout token when a session
 	// this client took part in ends at /oidc/logout.
 	BackchannelLogoutURI string
+
+	// FrontchannelLogoutURI, if set, is loaded in a hidden iframe on the
+	// logged-out page, with iss and sid added to its query (OIDC
+	// Front-Channel Logout 1.0), when a browser session it took part in
+	// ends at /oidc/logout or by SAML single logout.
+	FrontchannelLogoutURI string
 }
 
 func defaultClient() ClientReg {

@@ -67,6 +67,20 @@ type Config struct {
 	// with a 10-second timeout.
 	HTTPClient *http.Client
 
+	// SAMLSigningKey signs SAML responses and logout messages; its
+	// self-signed certificate is in /samlsso/metadata. nil reuses the
+	// first OIDC signing key (SigningKey or the generated one), which
+	// later RotateKeys calls do not change.
+	SAMLSigningKey *rsa.PrivateKey
+
+	// SAMLServiceProviders are registered at start
+	// (RegisterSAMLServiceProvider adds more later).
+	SAMLServiceProviders []SAMLSP
+
+	// SSOSessionTTL is the idle timeout of the browser SSO session (the
+	// commonAuthId cookie). Zero means DefaultSSOSessionTTL.
+	SSOSessionTTL time.Duration
+
 	// Logf, if set, receives one line per notable event (back-channel
 	// logout failures). NewServer sets it to t.Logf.
 	Logf func(format string, args ...any)
@@ -102,6 +116,11 @@ func WithDropRetiredKeys() Option { return func(c *Config) { c.DropRetiredKeys =
 
 // WithHTTPClient sets Config.HTTPClient.
 func WithHTTPClient(hc *http.Client) Option { return func(c *Config) { c.HTTPClient = hc } }
+
+// WithSAMLServiceProvider registers a SAML service provider at start.
+func WithSAMLServiceProvider(sp SAMLSP) Option {
+	return func(c *Config) { c.SAMLServiceProviders = append(c.SAMLServiceProviders, sp) }
+}
 
 // WithConfig lets a test change any Config field not covered by an option.
 // BaseURL is overwritten by NewServer.

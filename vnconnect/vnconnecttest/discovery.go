@@ -33,7 +33,8 @@ func (s *Server) Discovery() map[string]any {
 		"userinfo_signing_alg_values_supported": []string{"none"},
 		"backchannel_logout_supported":          true,
 		"backchannel_logout_session_supported":  true,
-		"frontchannel_logout_supported":         false,
+		"frontchannel_logout_supported":         true,
+		"frontchannel_logout_session_supported": true,
 		"request_parameter_supported":           false,
 		"request_uri_parameter_supported":       false,
 	}

@@ -19,6 +19,8 @@
 //	/oidc/logout             RP-initiated logout, back-channel notification
 //	/api/vnconnect/search    account look-up (HTTP Basic client auth)
 //	/api/TraCuuTechID        MaSoThue/SoDinhDanh/SoCMND → TECHNICALID
+//	/samlsso                 SAML 2.0 IdP: AuthnRequest, LogoutRequest, LogoutResponse
+//	/samlsso/metadata        SAML IdP metadata (signing certificate)
 //
 // As on WSO2 the issuer is the token endpoint URL (Server.Issuer). Clients
 // authenticate with client_secret_post or client_secret_basic. Codes are
@@ -62,6 +64,59 @@
 // Helpers panic on misuse (an unknown fault endpoint, a duplicate TechID),
 // as net/http/httptest does. Time (Config.Clock) and randomness
 // (Config.Rand) are injected per server.
+//
+// # Browser SSO and single logout
+//
+// Submitting the login page sets the cookie commonAuthId (HttpOnly,
+// SameSite=Lax, Path=/; its value is a random handle, not the sid) bound
+// to a server-side SSO session: sid, account, auth_time, and every OIDC
+// client and SAML SP that joined it. A later /oauth2/authorize or
+// AuthnRequest from the same browser is answered without the login page
+// unless prompt=login, max_age is exceeded, ForceAuthn is set or the
+// account's LoA is below what is asked; prompt=none then answers
+// login_required, IsPassive NoPassive. ID tokens carry the sid; SAML
+// assertions carry it as SessionIndex. The session idles out after
+// Config.SSOSessionTTL (15 minutes, as WSO2).
+//
+// /oidc/logout (by id_token_hint's sid, else the cookie's) and a SAML SP's
+// LogoutRequest end the session: its tokens stop working, OIDC clients
+// with a BackchannelLogoutURI get a logout token, then the browser carries
+// a signed LogoutRequest to each other SAML SP with an SLOURL in turn
+// (each answers at /samlsso), then the logged-out page loads each
+// FrontchannelLogoutURI in an iframe with iss and sid, then the browser
+// goes on to post_logout_redirect_uri or to the initiating SP's
+// LogoutResponse. Logout messages go by HTTP-Redirect, signed in the query
+// and in the XML.
+//
+// Headless Login, SAMLLogin and SAMLIdPInitiated open a session too (so
+// EndSession and logout by sid reach its participants) but set no cookie;
+// EndSession notifies back-channel only, having no browser.
+//
+// # SAML
+//
+// The IdP's entity ID is the URL of /samlsso (SAMLEntityID); it signs with
+// a self-signed certificate on Config.SAMLSigningKey (default: the first
+// OIDC key), RSA-SHA256, exclusive C14N, via goxmldsig. SPs are registered
+// with RegisterSAMLServiceProvider (entity ID, ACS, SLO, certificate, or
+// their metadata); AuthnRequests from others are refused with an error
+// page, as are foreign ACS URLs, DTDs and messages that inflate past
+// 256 KiB. Signed requests are verified against the SP's certificate and
+// required with RequireSignedRequests. Assertions carry NameID = TechID
+// (persistent), Conditions with AudienceRestriction, bearer
+// SubjectConfirmationData (Recipient, InResponseTo, NotOnOrAfter), an
+// AuthnStatement (SessionIndex = sid, AuthnContextClassRef = LoA) and the
+// Account.Claims as attributes under the UserInfo names (all xs:string).
+// The assertion is signed by default (SAMLSP.Signing for the response or
+// both). Every instant comes from Config.Clock: crewjam's package globals
+// are never read or written.
+//
+// For SP tests, SAMLResponse mints a response directly, with faults
+// (SAMLUnsigned, SAMLSignedByOtherKey, SAMLExpired, SAMLNotYetValid,
+// SAMLWrongAudience, SAMLWrongRecipient, SAMLWrongDestination,
+// SAMLWrongIssuer, the signing choices) and raw XML hooks before and after
+// signing (SAMLMutateBeforeSigning, SAMLMutateXML) for signature-wrapping
+// and injection tests; SAMLLogin and SAMLLoginPOST are the login page
+// without a browser; SAMLLogoutRequest makes the IdP's LogoutRequest.
 //
 // # Standalone
 //

@@ -22,7 +22,7 @@ const (
 )
 
 var endpointNames = []string{EndpointDiscovery, EndpointJWKS, EndpointAuthorize, EndpointToken,
-	EndpointUserInfo, EndpointRevoke, EndpointIntrospect, EndpointLogout, EndpointDirectory}
+	EndpointUserInfo, EndpointRevoke, EndpointIntrospect, EndpointLogout, EndpointDirectory, EndpointSAML}
 
 // OversizedBytes is how much an endpoint with a Faults.Oversized entry
 // sends: far more than any sane client limit. It is streamed, not held in

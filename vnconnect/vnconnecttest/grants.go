@@ -8,6 +8,7 @@ import "time"
 // by WSO2's sessionDataKey.
 type pendingLogin struct {
 	req     authRequest
+	saml    *samlAuthn // set when the login page serves a SAML AuthnRequest
 	expires time.Time
 }
 
@@ -45,13 +46,17 @@ type refreshGrant struct {
 	rotated  bool // replaced by a newer token; presenting it again is reuse
 }
 
-// session is one sign-in at the fake (WSO2's "sid"), and the clients that
-// received tokens in it, for back-channel logout.
+// session is one sign-in at the fake (WSO2's "sid"): the browser SSO
+// session when it came from the login page (sso_session.go), and every
+// relying party that took part in it, for single logout.
 type session struct {
 	techID   string
 	authTime time.Time
-	clients  map[string]bool
+	clients  map[string]bool // OIDC client IDs
 	ended    bool
+
+	lastUsed time.Time         // for the SSO idle timeout
+	samlSPs  []samlParticipant // SAML SPs in the order they joined
 }
 
 // sweepLocked forgets expired state, so a development server left running
@@ -86,8 +91,18 @@ func (s *Server) sweepLocked() {
 	for sid, sess := range s.sessions {
 		// A session outlives its tokens only briefly: keep it while a
 		// code issued in it may still be exchanged.
-		if !live[sid] && now.Sub(sess.authTime) > s.ttl.code+s.ttl.refresh {
+		if !live[sid] && now.Sub(sess.authTime) > s.ttl.code+s.ttl.refresh && !now.Before(sess.lastUsed.Add(s.ssoTTL)) {
 			delete(s.sessions, sid)
+		}
+	}
+	for c, sid := range s.ssoCookies {
+		if sess := s.sessions[sid]; sess == nil || sess.ended {
+			delete(s.ssoCookies, c)
+		}
+	}
+	for id, run := range s.logouts {
+		if !now.Before(run.expires) {
+			delete(s.logouts, id)
 		}
 	}
 }

@@ -15,7 +15,10 @@ var ErrNotRedirectable = errors.New("vnconnecttest: unknown client or unregister
 // Login is the login page without a browser: it validates authURL exactly
 // as /oauth2/authorize does and, as if the user had picked the account with
 // techID and pressed "Đăng nhập", returns the redirect to the client's
-// redirect_uri with code and state. A request the fake refuses but can
+// redirect_uri with code and state. Each call opens a new SSO session
+// (its sid is in the ID token, and /oidc/logout or EndSession ends it) but
+// sets no cookie, so it never joins a browser's session; prompt=none
+// therefore always answers login_required. A request the fake refuses but can
 // redirect (missing PKCE, no openid scope…) returns that error redirect and
 // a nil error, as the browser would see it. Transport faults (Faults.Slow,
 // Fail, Oversized) do not apply: no HTTP request is made.
@@ -48,10 +51,14 @@ func (s *Server) headless(ctx context.Context, authURL, techID string, cancel bo
 	case redirErr != nil:
 		return errorRedirect(req, redirErr), nil
 	}
+	if req.hasPrompt("none") {
+		// No browser, so no SSO cookie: nobody is signed in.
+		return errorRedirect(req, errLoginRequired), nil
+	}
 	if !cancel {
 		if _, ok := s.Account(techID); !ok {
 			return nil, fmt.Errorf("vnconnecttest: no account with TechID %q", techID)
 		}
 	}
-	return s.completeLogin(req, techID, cancel)
+	return s.completeLogin(req, techID, cancel, func(a Account) ssoRef { return s.openSSOSession(a, nil) })
 }

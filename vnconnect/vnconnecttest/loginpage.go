@@ -56,7 +56,11 @@ button{font-size:1rem;padding:.5rem 1.5rem;margin:1rem 1rem 0 0}
 {{define "loggedout"}}{{template "head" "Đăng xuất"}}
 <h1>Đăng xuất</h1>
 <p role="status">Bạn đã đăng xuất khỏi Vnconnect.</p>
-{{template "foot"}}{{end}}
+{{if .Frames}}<p>Đang đăng xuất khỏi các ứng dụng đã dùng phiên này…</p>
+{{range .Frames}}<iframe src="{{.}}" title="Đăng xuất khỏi ứng dụng" width="0" height="0" hidden></iframe>
+{{end}}{{end}}{{if .Next}}<p><a id="next" href="{{.Next}}">Tiếp tục</a></p>
+<script nonce="{{.Nonce}}">window.addEventListener("load",function(){location.replace(document.getElementById("next").href)})</script>
+{{end}}{{template "foot"}}{{end}}
 `))
 
 type loginAccountView struct {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -65,26 +66,39 @@ func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	if ref, ok := s.ssoFromRequest(r); ok && (sid == "" || sid == ref.sid) {
+		// Without a hint the browser's own SSO session is the one to end.
+		sid = ref.sid
+	}
+	if _, err := r.Cookie(SSOCookieName); err == nil {
+		s.clearSSOCookie(w, r)
+	}
+	final := ""
+	if redirect != "" {
+		v := url.Values{}
+		if st := q.Get("state"); st != "" {
+			v.Set("state", st)
+		}
+		final = withQuery(redirect, v).String()
+	}
+	var ended *endedSession
 	if sid != "" {
-		// The browser's logout must not be cancelled by the browser
-		// leaving; the notifications get their own deadline.
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), 10*time.Second)
-		s.EndSession(ctx, sid)
-		cancel()
+		ended = s.endSessionDetached(r.Context(), sid)
 	}
-	if redirect == "" {
-		http.Redirect(w, r, s.base+pathLoggedOutPage, http.StatusFound)
-		return
-	}
-	v := url.Values{}
-	if st := q.Get("state"); st != "" {
-		v.Set("state", st)
-	}
-	http.Redirect(w, r, withQuery(redirect, v).String(), http.StatusFound)
+	s.finishLogout(w, r, ended, "", nil, final)
+}
+
+// endSessionDetached ends a session for a browser request: the logout
+// must not be cancelled by the browser leaving, so the back-channel
+// notifications get their own deadline.
+func (s *Server) endSessionDetached(ctx context.Context, sid string) *endedSession {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	return s.endSession(ctx, sid)
 }
 
 func (s *Server) handleLoggedOut(w http.ResponseWriter, _ *http.Request) {
-	render(w, http.StatusOK, "loggedout", nil)
+	render(w, http.StatusOK, "loggedout", loggedOutView{})
 }
 
 func containsString(list []string, v string) bool {
@@ -121,16 +135,35 @@ func (s *Server) verifyOwnToken(raw string) (map[string]any, error) {
 }
 
 // EndSession ends a sign-in session as /oidc/logout does: its access and
-// refresh tokens stop working, and every client that took part in it and
-// registered a BackchannelLogoutURI gets a logout token. Failures to
-// notify are logged (Config.Logf), not returned: the user is logged out
-// at the provider either way. An unknown or ended sid does nothing.
+// refresh tokens stop working, the browser's SSO cookie for it no longer
+// signs anyone in, and every client that took part in it and registered
+// a BackchannelLogoutURI gets a logout token. Failures to notify are
+// logged (Config.Logf), not returned: the user is logged out at the
+// provider either way. An unknown or ended sid does nothing.
+//
+// Front-channel logout and SAML single logout go through the user's
+// browser, which EndSession does not have: use /oidc/logout or a SAML
+// LogoutRequest at /samlsso for those.
 func (s *Server) EndSession(ctx context.Context, sid string) {
+	s.endSession(ctx, sid)
+}
+
+// endedSession is who took part in a session just ended, for the
+// browser-borne notifications.
+type endedSession struct {
+	sid     string
+	clients []string // OIDC client IDs, sorted
+	saml    []samlParticipant
+}
+
+// endSession does EndSession and reports the participants; nil when the
+// session was unknown or already ended.
+func (s *Server) endSession(ctx context.Context, sid string) *endedSession {
 	s.mu.Lock()
 	sess := s.sessions[sid]
 	if sess == nil || sess.ended {
 		s.mu.Unlock()
-		return
+		return nil
 	}
 	sess.ended = true
 	for k, a := range s.access {
@@ -143,12 +176,16 @@ func (s *Server) EndSession(ctx context.Context, sid string) {
 			delete(s.refresh, k)
 		}
 	}
+	ended := &endedSession{sid: sid, saml: slices.Clone(sess.samlSPs)}
 	var notify []string
 	for id := range sess.clients {
+		ended.clients = append(ended.clients, id)
 		if c, ok := s.clients[id]; ok && c.BackchannelLogoutURI != "" {
 			notify = append(notify, id)
 		}
 	}
+	slices.Sort(ended.clients)
+	slices.Sort(notify)
 	techID := sess.techID
 	s.mu.Unlock()
 	sub := techID
@@ -160,6 +197,7 @@ func (s *Server) EndSession(ctx context.Context, sid string) {
 			s.logf("vnconnecttest: back-channel logout to %s: %v", id, err)
 		}
 	}
+	return ended
 }
 
 // LogoutTokenClaims returns the claims of a back-channel logout token for

@@ -19,5 +19,7 @@ func (s *Server) routes() http.Handler {
 	handle(pathLoggedOutPage, EndpointLogout, s.handleLoggedOut)
 	handle(PathSearch, EndpointDirectory, s.handleSearch)
 	handle(PathTraCuuTechID, EndpointDirectory, s.handleTraCuuTechID)
+	handle(PathSAMLSSO, EndpointSAML, s.handleSAMLSSO)
+	handle(PathSAMLMetadata, EndpointSAML, s.handleSAMLMetadata)
 	return mux
 }

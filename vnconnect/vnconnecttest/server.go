@@ -59,6 +59,14 @@ type Server struct {
 	refresh  map[string]*refreshGrant
 	sessions map[string]*session // by sid
 
+	// SAML IdP and browser SSO (saml*.go, sso*.go). The SAML keys are
+	// fixed at New; the maps are guarded by mu.
+	saml       *samlKeys
+	samlSPs    map[string]SAMLSP     // by entity ID
+	ssoCookies map[string]string     // commonAuthId value → sid
+	logouts    map[string]*logoutRun // single-logout runs in progress, by ID
+	ssoTTL     time.Duration
+
 	faultMu sync.RWMutex
 	faults  Faults
 }
@@ -94,6 +102,11 @@ func New(cfg Config) (*Server, error) {
 		access:   make(map[string]*accessGrant),
 		refresh:  make(map[string]*refreshGrant),
 		sessions: make(map[string]*session),
+
+		samlSPs:    make(map[string]SAMLSP),
+		ssoCookies: make(map[string]string),
+		logouts:    make(map[string]*logoutRun),
+		ssoTTL:     orDuration(cfg.SSOSessionTTL, DefaultSSOSessionTTL),
 	}
 	if s.clock == nil {
 		s.clock = time.Now
@@ -111,6 +124,9 @@ func New(cfg Config) (*Server, error) {
 		s.jwksCache = "public, max-age=300"
 	}
 	if err := s.keys.init(cfg.SigningKey, s.rand); err != nil {
+		return nil, err
+	}
+	if err := s.initSAML(cfg); err != nil {
 		return nil, err
 	}
 	s.clients[DefaultClientID] = defaultClient()
