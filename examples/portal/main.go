@@ -3,9 +3,13 @@
 //
 //	go run ./examples/portal
 //
-// Open the portal URL it prints, press "Đăng nhập bằng Vnconnect", pick a
-// seeded (fake) account on the dev login page, and the portal shows the
-// verified identity. "Đăng xuất" ends the portal's session and Vnconnect's.
+// It starts a development Vnconnect (vnconnecttest) and two relying-party
+// apps, a portal and a PAKN-like feedback app, built on vnconnect/web. Open
+// the portal URL it prints, press "Đăng nhập bằng Vnconnect", pick a seeded
+// (fake) account on the dev login page, and the portal shows the verified
+// identity. Open the other app: it signs you in without asking (single
+// sign-on). "Đăng xuất" on either ends the session everywhere (single logout,
+// through Vnconnect's back-channel logout).
 package main
 
 import (
@@ -14,6 +18,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -36,75 +41,103 @@ func main() {
 
 // started tells a caller (the end-to-end test) where the servers listen.
 type started struct {
-	PortalURL, VnconnectURL string
-	Fake                    *vnconnecttest.Server
+	PortalURL, PAKNURL, VnconnectURL string
+	Fake                             *vnconnecttest.Server
 }
 
-// run starts both servers and serves until ctx ends.
+// rp is one relying-party app of the demo and its registration.
+type rp struct {
+	id, title string
+	ln        net.Listener
+	url       string
+}
+
+// run starts the dev Vnconnect and two relying-party apps, and serves until
+// ctx ends.
 func run(ctx context.Context, args []string, out io.Writer, ready func(started)) error {
 	fs := flag.NewFlagSet("portal", flag.ContinueOnError)
 	fs.SetOutput(out)
 	addr := fs.String("addr", "127.0.0.1:8080", "portal listen address")
+	paknAddr := fs.String("pakn-addr", "127.0.0.1:8081", "PAKN-like app listen address")
 	idpAddr := fs.String("vnconnect-addr", "127.0.0.1:8090", "dev Vnconnect listen address")
+	verbose := fs.Bool("v", false, "log protocol failures to stderr")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-
-	portalLn, err := net.Listen("tcp", *addr)
-	if err != nil {
-		return fmt.Errorf("portal listener: %w (choose another with -addr)", err)
+	logger := slog.New(slog.DiscardHandler)
+	if *verbose {
+		logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
-	defer portalLn.Close()
+
 	idpLn, err := net.Listen("tcp", *idpAddr)
 	if err != nil {
 		return fmt.Errorf("dev Vnconnect listener: %w (choose another with -vnconnect-addr)", err)
 	}
 	defer idpLn.Close()
-	portalURL := "http://" + portalLn.Addr().String()
 	idpURL := "http://" + idpLn.Addr().String()
+	apps := []*rp{{id: "cong-demo", title: "Cổng thông tin điện tử"}, {id: "pakn-demo", title: "Phản ánh, kiến nghị (PAKN)"}}
+	for i, a := range apps {
+		a.ln, err = net.Listen("tcp", []string{*addr, *paknAddr}[i])
+		if err != nil {
+			return fmt.Errorf("%s listener: %w (choose another with -addr / -pakn-addr)", a.title, err)
+		}
+		defer a.ln.Close()
+		a.url = "http://" + a.ln.Addr().String()
+	}
 
-	const clientID, clientSecret = "cong-demo", "cong-demo-secret"
-	fake, err := vnconnecttest.New(vnconnecttest.Config{
-		BaseURL: idpURL,
-		Clients: []vnconnecttest.ClientReg{{
-			ID:                     clientID,
-			Secret:                 clientSecret,
-			RedirectURIs:           []string{portalURL + "/callback"},
-			PostLogoutRedirectURIs: []string{portalURL + "/"},
-		}},
-	})
+	// Each app is registered as Vnconnect's operator would: exact redirect
+	// and post-logout URIs, and a back-channel logout URI so that a logout
+	// anywhere ends its sessions too.
+	cfg := vnconnecttest.Config{BaseURL: idpURL}
+	for _, a := range apps {
+		cfg.Clients = append(cfg.Clients, vnconnecttest.ClientReg{
+			ID:                     a.id,
+			Secret:                 a.id + "-secret",
+			RedirectURIs:           []string{a.url + "/auth/callback"},
+			PostLogoutRedirectURIs: []string{a.url + "/"},
+			BackchannelLogoutURI:   a.url + "/auth/backchannel-logout",
+		})
+	}
+	fake, err := vnconnecttest.New(cfg)
 	if err != nil {
 		return fmt.Errorf("dev Vnconnect: %w", err)
 	}
 	defer fake.Close()
 
-	// The only difference from production is the endpoint: loopback http
-	// is allowed by the client without any Insecure switch.
-	client, err := vnconnect.NewClient(vnconnect.Config{
-		ClientID:     clientID,
-		ClientSecret: clientSecret,
-		RedirectURL:  portalURL + "/callback",
-		Endpoint:     vnconnect.EndpointFor(idpURL),
-	})
-	if err != nil {
-		return fmt.Errorf("vnconnect client: %w", err)
-	}
-	app, err := newPortal(portalConfig{Client: client, BaseURL: portalURL})
-	if err != nil {
-		return err
+	servers := []*http.Server{{Handler: fake.Handler(), ReadHeaderTimeout: 10 * time.Second}}
+	listeners := []net.Listener{idpLn}
+	for i, a := range apps {
+		// The only difference from production is the endpoint: loopback
+		// http is allowed by the client without any Insecure switch.
+		client, err := vnconnect.NewClient(vnconnect.Config{
+			ClientID:     a.id,
+			ClientSecret: a.id + "-secret",
+			RedirectURL:  a.url + "/auth/callback",
+			Endpoint:     vnconnect.EndpointFor(idpURL),
+		})
+		if err != nil {
+			return fmt.Errorf("vnconnect client: %w", err)
+		}
+		other := apps[1-i]
+		h, err := newApp(appConfig{
+			Title: a.title, BaseURL: a.url, Client: client, Logger: logger,
+			Peers: []peer{{Title: other.title, URL: other.url}},
+		})
+		if err != nil {
+			return err
+		}
+		servers = append(servers, &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second})
+		listeners = append(listeners, a.ln)
 	}
 
-	servers := []*http.Server{
-		{Handler: app, ReadHeaderTimeout: 10 * time.Second},
-		{Handler: fake.Handler(), ReadHeaderTimeout: 10 * time.Second},
+	errc := make(chan error, len(servers))
+	for i, s := range servers {
+		go func() { errc <- s.Serve(listeners[i]) }()
 	}
-	errc := make(chan error, 2)
-	go func() { errc <- servers[0].Serve(portalLn) }()
-	go func() { errc <- servers[1].Serve(idpLn) }()
 
-	printBanner(out, portalURL, idpURL, fake.Accounts())
+	printBanner(out, apps, idpURL, fake.Accounts())
 	if ready != nil {
-		ready(started{PortalURL: portalURL, VnconnectURL: idpURL, Fake: fake})
+		ready(started{PortalURL: apps[0].url, PAKNURL: apps[1].url, VnconnectURL: idpURL, Fake: fake})
 	}
 
 	select {
@@ -122,10 +155,13 @@ func run(ctx context.Context, args []string, out io.Writer, ready func(started))
 	return nil
 }
 
-func printBanner(out io.Writer, portalURL, idpURL string, accounts []vnconnecttest.Account) {
-	fmt.Fprintf(out, "rpkit demo portal\n\n")
-	fmt.Fprintf(out, "  Cổng thông tin (portal):   %s/\n", portalURL)
-	fmt.Fprintf(out, "  Vnconnect (dev, giả lập):  %s/oauth2/token/.well-known/openid-configuration\n\n", idpURL)
+func printBanner(out io.Writer, apps []*rp, idpURL string, accounts []vnconnecttest.Account) {
+	fmt.Fprintf(out, "rpkit demo\n\n")
+	for _, a := range apps {
+		fmt.Fprintf(out, "  %-28s %s/\n", a.title+":", a.url)
+	}
+	fmt.Fprintf(out, "  %-28s %s/oauth2/token/.well-known/openid-configuration\n\n", "Vnconnect (dev, giả lập):", idpURL)
+	fmt.Fprintf(out, "Log in on one app, open the other: single sign-on. Log out on either: both end.\n\n")
 	fmt.Fprintf(out, "Seeded fake accounts (pick one on the dev login page):\n")
 	for _, a := range accounts {
 		name := a.FullName
@@ -134,5 +170,5 @@ func printBanner(out io.Writer, portalURL, idpURL string, accounts []vnconnectte
 		}
 		fmt.Fprintf(out, "  %-36s  %s\n", a.TechID, name)
 	}
-	fmt.Fprintf(out, "\nCtrl+C stops both servers.\n")
+	fmt.Fprintf(out, "\nCtrl+C stops the servers.\n")
 }

