@@ -28,6 +28,7 @@ import (
 
 	"github.com/rpkit-vn/rpkit/vnconnect"
 	"github.com/rpkit-vn/rpkit/vnconnect/vnconnecttest"
+	"github.com/rpkit-vn/rpkit/vnconnect/web"
 )
 
 func main() {
@@ -119,8 +120,14 @@ func run(ctx context.Context, args []string, out io.Writer, ready func(started))
 			return fmt.Errorf("vnconnect client: %w", err)
 		}
 		other := apps[1-i]
+		var samlSP web.SAMLProvider
+		if i == 0 { // the portal offers SAML 2.0 login too
+			if samlSP, err = newSAMLProvider(fake, a.url); err != nil {
+				return err
+			}
+		}
 		h, err := newApp(appConfig{
-			Title: a.title, BaseURL: a.url, Client: client, Logger: logger,
+			Title: a.title, BaseURL: a.url, Client: client, SAML: samlSP, Logger: logger,
 			Peers: []peer{{Title: other.title, URL: other.url}},
 		})
 		if err != nil {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"html"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -117,7 +118,7 @@ func loginAs(t *testing.T, s started, c *http.Client, loginURL, techID, action s
 	if resp.StatusCode != http.StatusOK || !strings.Contains(page, "Chọn tài khoản thử nghiệm") {
 		t.Fatalf("login page: status %d\n%s", resp.StatusCode, page)
 	}
-	if !strings.HasPrefix(resp.Request.URL.String(), s.VnconnectURL+"/oauth2/authorize") {
+	if !strings.HasPrefix(resp.Request.URL.String(), s.VnconnectURL+"/") {
 		t.Fatalf("login did not go to the dev Vnconnect: %s", resp.Request.URL)
 	}
 	m := reAction.FindStringSubmatch(page)
@@ -236,5 +237,81 @@ func TestPortalCallbackWithoutPendingLoginRefused(t *testing.T) {
 	resp, page := get(t, c, s.PortalURL+"/auth/callback?code=stolen&state=guess")
 	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, "role=\"alert\"") {
 		t.Fatalf("status %d\n%s", resp.StatusCode, page)
+	}
+}
+
+var reHiddenAny = regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)">`)
+
+// submitAutoPostForm does what the browser's script does with an HTTP-POST
+// binding page: post its hidden fields to its action.
+func submitAutoPostForm(t *testing.T, c *http.Client, base *url.URL, page string) (*http.Response, string) {
+	t.Helper()
+	m := reAction.FindStringSubmatch(page)
+	if m == nil {
+		t.Fatalf("no auto-post form:\n%s", page)
+	}
+	target, err := base.Parse(html.UnescapeString(m[1]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	form := url.Values{}
+	for _, f := range reHiddenAny.FindAllStringSubmatch(page, -1) {
+		form.Add(f[1], html.UnescapeString(f[2]))
+	}
+	resp, err := c.PostForm(target.String(), form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp, readBody(t, resp)
+}
+
+func TestPortalSAMLLoginThenSSOIntoOIDCAppAndSingleLogout(t *testing.T) {
+	s, _ := startPortal(t)
+	acct := s.Fake.Accounts()[1]
+	c := newBrowser(t)
+
+	_, home := get(t, c, s.PortalURL+"/")
+	if !strings.Contains(home, "Đăng nhập bằng Vnconnect (SAML 2.0)") {
+		t.Fatalf("portal offers no SAML login:\n%s", home)
+	}
+	// SAML login: the dev login page, then the IdP's auto-post form to the ACS.
+	resp, page := loginAs(t, s, c, s.PortalURL+"/saml/login?return_to=%2Fho-so", acct.TechID, "login")
+	if !strings.Contains(page, "SAMLResponse") {
+		t.Fatalf("no SAMLResponse form after login: status %d\n%s", resp.StatusCode, page)
+	}
+	resp, page = submitAutoPostForm(t, c, resp.Request.URL, page)
+	if resp.StatusCode != http.StatusOK || resp.Request.URL.String() != s.PortalURL+"/ho-so" || !strings.Contains(page, acct.TechID) {
+		t.Fatalf("after SAML ACS: status %d at %s\n%s", resp.StatusCode, resp.Request.URL, page)
+	}
+	_, home = get(t, c, s.PortalURL+"/")
+	if !strings.Contains(home, "(SAML 2.0)") || !strings.Contains(home, "Xin chào") {
+		t.Fatalf("home does not show a SAML session:\n%s", home)
+	}
+
+	// The same browser session at Vnconnect signs the person in to the
+	// OIDC app without a login page.
+	resp, paknPage := get(t, c, s.PAKNURL+"/ho-so")
+	if resp.Request.URL.String() != s.PAKNURL+"/ho-so" || !strings.Contains(paknPage, acct.TechID) {
+		t.Fatalf("SSO from SAML into OIDC app: status %d at %s\n%s", resp.StatusCode, resp.Request.URL, paknPage)
+	}
+
+	// Logout on the portal (SP-initiated SAML SLO) ends Vnconnect's session,
+	// which logs the OIDC app out over the back channel.
+	resp, err := c.PostForm(s.PortalURL+"/auth/logout", url.Values{"csrf": {formField(t, page, "csrf")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page = readBody(t, resp)
+	for i := 0; i < 3 && strings.Contains(page, `method="post"`) && strings.Contains(page, "SAML"); i++ {
+		resp, page = submitAutoPostForm(t, c, resp.Request.URL, page)
+	}
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("after SAML logout: status %d at %s\n%s", resp.StatusCode, resp.Request.URL, page)
+	}
+	for _, u := range []string{s.PortalURL + "/", s.PAKNURL + "/"} {
+		_, page = get(t, c, u)
+		if strings.Contains(page, acct.TechID) || strings.Contains(page, "Xin chào") {
+			t.Fatalf("%s still logged in after SAML single logout:\n%s", u, page)
+		}
 	}
 }

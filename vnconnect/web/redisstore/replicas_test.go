@@ -32,7 +32,7 @@ type replicas struct {
 	clientID string
 	stores   [3]*redisstore.Store
 	apps     [3]http.Handler
-	saml     [3]*samlAdapter
+	saml     [3]*recordingSAML
 	target   atomic.Int32
 	served   [3]atomic.Int32
 }
@@ -94,7 +94,7 @@ func newReplicas(t *testing.T) *replicas {
 
 // newSAMLProvider is instance i's SAML service provider, its pending
 // requests and replay cache in the shared store.
-func (rs *replicas) newSAMLProvider(t *testing.T, st *redisstore.Store) *samlAdapter {
+func (rs *replicas) newSAMLProvider(t *testing.T, st *redisstore.Store) *recordingSAML {
 	t.Helper()
 	sp, err := saml.New(saml.Config{
 		EntityID: rs.base + "/saml/metadata", ACSURL: rs.base + "/saml/acs",
@@ -104,50 +104,30 @@ func (rs *replicas) newSAMLProvider(t *testing.T, st *redisstore.Store) *samlAda
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &samlAdapter{sp: sp}
+	return &recordingSAML{SAMLAdapter: web.NewSAMLProvider(sp)}
 }
 
-// samlAdapter plugs a *saml.ServiceProvider into web.Handler for the login
-// path this test needs, and keeps the ACS's last error so the test can
-// tell a refused replay from any other refusal (the browser only sees a
-// 403 page). Single logout is not exercised here.
-type samlAdapter struct {
-	sp      *saml.ServiceProvider
+// recordingSAML is the real adapter (web.NewSAMLProvider) keeping the
+// ACS's last error, so the test can tell a refused replay from any other
+// refusal (the browser only sees a 403 page). Single logout is not
+// exercised here; vnconnect/web's samladapter tests cover it.
+type recordingSAML struct {
+	*web.SAMLAdapter
 	mu      sync.Mutex
 	lastErr error
 }
 
-var _ web.SAMLProvider = (*samlAdapter)(nil)
+var _ web.SAMLProvider = (*recordingSAML)(nil)
 
-func (a *samlAdapter) Metadata(context.Context) ([]byte, error) { return a.sp.Metadata() }
-
-func (a *samlAdapter) StartLogin(w http.ResponseWriter, r *http.Request, relay string) error {
-	return a.sp.AuthnRequest(r.Context(), w, r, relay)
-}
-
-func (a *samlAdapter) HandleACS(r *http.Request) (*web.SAMLLogin, error) {
-	as, err := a.sp.ParseResponse(r.Context(), r)
+func (a *recordingSAML) HandleACS(r *http.Request) (*web.SAMLLogin, error) {
+	l, err := a.SAMLAdapter.HandleACS(r)
 	a.mu.Lock()
 	a.lastErr = err
 	a.mu.Unlock()
-	if err != nil {
-		return nil, err
-	}
-	return &web.SAMLLogin{
-		Identity: as.Identity, Issuer: as.Issuer, NameID: as.NameID, NameIDFormat: as.NameIDFormat,
-		SessionIndex: as.SessionIndex, RelayState: as.RelayState,
-	}, nil
+	return l, err
 }
 
-func (a *samlAdapter) HandleSLO(http.ResponseWriter, *http.Request, web.SAMLSessionEnder) error {
-	return errors.New("samlAdapter: SLO not used by this test")
-}
-
-func (a *samlAdapter) StartLogout(http.ResponseWriter, *http.Request, *web.Session) error {
-	return errors.New("samlAdapter: SLO not used by this test")
-}
-
-func (a *samlAdapter) err() error {
+func (a *recordingSAML) err() error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	return a.lastErr
