@@ -11,8 +11,14 @@
 //	                         (typed Vietnamese claims), Directory (account look-up)
 //	vnconnect/vnid           Vietnamese identifiers: CCCD, CMND, passport, MST,
 //	                         agency codes (QCVN 102), mobile numbers, name folding
-//	vnconnect/vnconnecttest  a fake Vnconnect (WSO2-shaped) for tests and local
-//	                         development, with seeded accounts and faults
+//	vnconnect/saml           SAML 2.0 service provider returning the same Identity
+//	vnconnect/web            net/http adapter: login, callback, logout (RP-initiated,
+//	                         back-channel, front-channel), SAML routes, server-side
+//	                         sessions, RequireLogin, IdentityFrom
+//	vnconnect/web/redisstore sessions, pending logins and replay cache on Redis
+//	vnconnect/vnconnecttest  a fake Vnconnect (WSO2-shaped: OIDC, SAML IdP, browser
+//	                         SSO, directory) for tests and local development, with
+//	                         seeded accounts and faults
 //	examples/portal          a runnable portal: `go run ./examples/portal`
 //
 // Quick start: build a vnconnect.Config with your client ID, secret and
