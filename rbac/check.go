@@ -1,0 +1,353 @@
+package rbac
+
+import "context"
+
+// This file is the one place where rights are decided. Can (the public
+// question), every mutation (inside its transaction) and Authorize (the
+// application's hot path) all come here, so there is no second,
+// differently-worded copy of a rule to drift.
+
+// Can reports whether actor may do action on target: nil if allowed, an
+// error wrapping ErrForbidden (a *DeniedError saying why) if not, or
+// ErrNotFound when the target does not exist. It checks rights only; a
+// mutation may still fail on state (ErrConflict: already active, unit
+// merged…). Mutations run the same check again inside their transaction.
+//
+// With the memory store it walks O(depth) parent pointers and allocates
+// nothing when the answer is yes.
+func (s *Service) Can(ctx context.Context, actor string, action Action, target Target) error {
+	if s.fast != nil {
+		tx := s.fast.AcquireRead()
+		err := s.can(tx, actor, action, target)
+		s.fast.ReleaseRead()
+		return err
+	}
+	return s.canView(ctx, actor, action, target)
+}
+
+func (s *Service) canView(ctx context.Context, actor string, action Action, target Target) error {
+	return s.store.View(ctx, func(tx ReadTx) error { return s.can(tx, actor, action, target) })
+}
+
+// can dispatches on the kind of action.
+func (s *Service) can(tx ReadTx, actor string, action Action, t Target) error {
+	if actor == "" {
+		return deny(actor, action, t, RuleNoActor, "no actor")
+	}
+	switch action {
+	case ActView, ActAdd, ActActivate, ActLock, ActOpen, ActChangeUnit, ActSetGroup, ActGrant, ActRevoke, ActRemove, ActClearReview:
+		return s.canMember(tx, actor, action, t)
+	case ActCreateUnit, ActRenameUnit, ActMoveUnit, ActMergeUnit:
+		return s.canUnit(tx, actor, action, t)
+	case ActApproveSuperAdmin, ActRejectSuperAdmin, ActRegisterSubsystem:
+		if !s.IsOperator(actor) {
+			return deny(actor, action, t, RuleOperatorOnly, "only the platform operator may do this")
+		}
+		return nil
+	case ActRemoveSuperAdmin:
+		return s.canRemoveSuper(tx, actor, t)
+	}
+	return invalid("unknown action %q", action)
+}
+
+// power is the actor's best (lowest) level over unit on sub: 0 through a
+// super-admin record whose unit covers it, otherwise the lowest level of an
+// admin grant on the actor's membership of sub, if that membership is
+// active, open, and its unit covers unit. ok is false when the actor has no
+// power there. A grant counts only while its role is still an admin role of
+// the subsystem, so editing a role definition cannot leave stale powers.
+func power(tx ReadTx, actor string, sub SubsystemID, unit UnitID) (lvl Level, ok bool) {
+	supers, _ := tx.SuperAdminsOf(actor)
+	for i := range supers {
+		if covers(tx, supers[i].Unit, unit) {
+			return LevelSuper, true
+		}
+	}
+	if sub == "" {
+		return 0, false
+	}
+	m, err := tx.Membership(actor, sub)
+	if err != nil || m.State != Active || m.Locked {
+		return 0, false
+	}
+	lvl, ok = adminLevel(tx, &m)
+	if !ok || !covers(tx, m.Unit, unit) {
+		return 0, false
+	}
+	return lvl, true
+}
+
+// adminLevel is the lowest level among m's grants of roles that are admin
+// roles of its subsystem.
+func adminLevel(tx ReadTx, m *Membership) (Level, bool) {
+	var best Level
+	found := false
+	var sub Subsystem
+	loaded := false
+	for i := range m.Roles {
+		g := &m.Roles[i]
+		if g.Level < 1 || (found && g.Level >= best) {
+			continue
+		}
+		if !loaded {
+			var err error
+			if sub, err = tx.Subsystem(m.Subsystem); err != nil {
+				return 0, false
+			}
+			loaded = true
+		}
+		if r, ok := sub.role(g.Role); ok && r.Admin {
+			best, found = g.Level, true
+		}
+	}
+	return best, found
+}
+
+// standing is how high account stands on sub, whatever its state: 0 if it
+// is a super admin anywhere, else its lowest admin grant level on sub, else
+// (false) an ordinary user. A locked or pending admin keeps its standing:
+// locking an admin must not let its subordinates act on it.
+func standing(tx ReadTx, account string, sub SubsystemID) (Level, bool) {
+	m, err := tx.Membership(account, sub)
+	if err != nil {
+		m = Membership{}
+	}
+	return standingOf(tx, account, &m)
+}
+
+// standingOf is standing with the target's membership already read (a
+// zero Membership when it has none).
+func standingOf(tx ReadTx, account string, m *Membership) (Level, bool) {
+	if supers, _ := tx.SuperAdminsOf(account); len(supers) > 0 {
+		return LevelSuper, true
+	}
+	var best Level
+	found := false
+	for _, g := range m.Roles {
+		// Any levelled grant counts here, admin role or not: when in doubt
+		// the target stands higher, which only ever refuses more.
+		if g.Level >= 1 && (!found || g.Level < best) {
+			best, found = g.Level, true
+		}
+	}
+	return best, found
+}
+
+// canMember checks an action on the membership t.Account × t.Subsystem.
+func (s *Service) canMember(tx ReadTx, actor string, action Action, t Target) error {
+	if t.Account == actor && action != ActView {
+		return deny(actor, action, t, RuleSelf, "no one acts on their own account")
+	}
+	if t.Account == "" || t.Subsystem == "" {
+		return invalid("target needs an account and a subsystem")
+	}
+	sub, err := tx.Subsystem(t.Subsystem)
+	if err != nil {
+		return notFoundErr(err, "subsystem "+string(t.Subsystem))
+	}
+	// Where the target is: its membership's unit, or for Add the unit it
+	// is to join.
+	var m Membership
+	var at UnitID
+	if action == ActAdd {
+		at = t.Unit
+		if at == "" {
+			return invalid("add needs a unit")
+		}
+	} else {
+		if m, err = tx.Membership(t.Account, t.Subsystem); err != nil {
+			return notFoundErr(err, "membership of "+t.Account+" on "+string(t.Subsystem))
+		}
+		at = m.Unit
+	}
+	if action == ActView && t.Account == actor {
+		return nil
+	}
+	op := s.IsOperator(actor)
+	var mine Level
+	if !op {
+		var ok bool
+		if mine, ok = power(tx, actor, t.Subsystem, at); !ok {
+			return deny(actor, action, t, RuleOutsideScope, "not an admin of "+string(t.Subsystem)+" over unit "+string(at))
+		}
+		if theirs, ok := standingOf(tx, t.Account, &m); ok && theirs <= mine {
+			return deny(actor, action, t, RulePeerOrSuperior, "the target is a peer or a superior")
+		}
+	}
+	switch action {
+	case ActChangeUnit:
+		if t.Unit == "" {
+			return invalid("change-unit needs the new unit")
+		}
+		if !op {
+			there, ok := power(tx, actor, t.Subsystem, t.Unit)
+			if !ok {
+				return deny(actor, action, t, RuleOutsideScope, "the new unit "+string(t.Unit)+" is outside the actor's scope")
+			}
+			if theirs, ok := standing(tx, t.Account, t.Subsystem); ok && theirs <= there {
+				return deny(actor, action, t, RulePeerOrSuperior, "the target would be a peer or superior at the new unit")
+			}
+		}
+	case ActGrant:
+		return s.canGrantRole(tx, actor, action, t, &sub, at, mine, op, t.Role, t.Level)
+	case ActSetGroup:
+		if t.Group == "" {
+			return nil
+		}
+		g, ok := sub.group(t.Group)
+		if !ok {
+			return invalid("subsystem %s has no group %q", t.Subsystem, t.Group)
+		}
+		if g.Role == "" {
+			return nil
+		}
+		// Joining a group that carries a role is a grant of that role, at
+		// the level just below the actor's: the same check, no side door.
+		return s.canGrantRole(tx, actor, action, t, &sub, at, mine, op, g.Role, groupLevel(&sub, g, mine))
+	case ActRevoke:
+		if _, ok := sub.role(t.Role); !ok {
+			return invalid("subsystem %s has no role %q", t.Subsystem, t.Role)
+		}
+	}
+	return nil
+}
+
+// groupLevel is the level a group's role is granted at when actor (at
+// level mine) puts someone in the group.
+func groupLevel(sub *Subsystem, g *Group, mine Level) Level {
+	r, ok := sub.role(g.Role)
+	if !ok || !r.Admin {
+		return LevelNone
+	}
+	lo, _ := r.levels()
+	return max(mine+1, lo)
+}
+
+// canGrantRole checks granting role at level to a member at unit.
+func (s *Service) canGrantRole(tx ReadTx, actor string, action Action, t Target, sub *Subsystem, at UnitID, mine Level, op bool, role RoleID, level Level) error {
+	r, ok := sub.role(role)
+	if !ok {
+		return invalid("subsystem %s has no role %q", sub.ID, role)
+	}
+	if !r.Admin {
+		return nil // any admin over the member may hand out ordinary roles
+	}
+	lo, hi := r.levels()
+	if level < lo || level > hi {
+		return invalid("role %s is granted at levels %d–%d, not %d", role, lo, hi, level)
+	}
+	if !op && level <= mine {
+		return deny(actor, action, t, RuleLevel, "a level-"+itoa(int(mine))+" admin grants level "+itoa(int(mine)+1)+" and below only")
+	}
+	if len(r.UnitKinds) > 0 {
+		u, err := tx.Unit(at)
+		if err != nil {
+			return notFoundErr(err, "unit "+string(at))
+		}
+		okKind := false
+		for _, k := range r.UnitKinds {
+			okKind = okKind || k == u.Kind
+		}
+		if !okKind {
+			return deny(actor, action, t, RuleRoleNotGrantable, "role "+string(role)+" is not held in a unit of kind "+string(u.Kind))
+		}
+	}
+	return nil
+}
+
+// canUnit checks the unit operations. Units are shared by every subsystem,
+// so changing the tree changes every admin's scope: only super admins (over
+// both ends) and the operator may do it.
+func (s *Service) canUnit(tx ReadTx, actor string, action Action, t Target) error {
+	if s.IsOperator(actor) {
+		return nil
+	}
+	supers, _ := tx.SuperAdminsOf(actor)
+	if len(supers) == 0 {
+		return deny(actor, action, t, RuleSuperAdminOnly, "only a super admin or the operator changes units")
+	}
+	coversAny := func(u UnitID, strict bool) bool {
+		for _, sa := range supers {
+			if (strict && strictlyCovers(tx, sa.Unit, u)) || (!strict && covers(tx, sa.Unit, u)) {
+				return true
+			}
+		}
+		return false
+	}
+	switch action {
+	case ActCreateUnit:
+		if t.Unit == "" || !coversAny(t.Unit, false) {
+			return deny(actor, action, t, RuleOutsideScope, "the parent unit is outside the actor's scope")
+		}
+	case ActRenameUnit:
+		if !coversAny(t.Unit, true) {
+			return deny(actor, action, t, RuleOutsideScope, "the unit is not below the actor's unit")
+		}
+	case ActMoveUnit, ActMergeUnit:
+		// Rights at both ends: the unit leaves a place the actor rules (and
+		// is not the actor's own unit or above it), and lands in one.
+		if !coversAny(t.Unit, true) {
+			return deny(actor, action, t, RuleOutsideScope, "the unit is not below the actor's unit")
+		}
+		if !coversAny(t.ToUnit, false) {
+			return deny(actor, action, t, RuleOutsideScope, "the destination is outside the actor's scope")
+		}
+		if action == ActMergeUnit {
+			// A merge hands the source's super admins the destination's
+			// scope; only the operator appoints super admins.
+			if held, _ := tx.SuperAdmins(t.Unit); len(held) > 0 {
+				return deny(actor, action, t, RuleOperatorOnly, "the unit has its own super admin; only the operator merges it")
+			}
+		}
+	}
+	return nil
+}
+
+// canRemoveSuper: the operator may remove anyone; a super admin may resign
+// unless it is the unit's last; no one else.
+func (s *Service) canRemoveSuper(tx ReadTx, actor string, t Target) error {
+	if s.IsOperator(actor) {
+		return nil
+	}
+	if actor != t.Account {
+		return deny(actor, ActRemoveSuperAdmin, t, RuleOperatorOnly, "only the operator removes another's super admin")
+	}
+	held, _ := tx.SuperAdmins(t.Unit)
+	if len(held) <= 1 {
+		return deny(actor, ActRemoveSuperAdmin, t, RuleLastSuperAdmin, "the last super admin of a unit can only be removed by the operator")
+	}
+	return nil
+}
+
+// deny builds the refusal. Only this path allocates.
+func deny(actor string, action Action, t Target, rule, reason string) error {
+	target := t.Account
+	if target == "" {
+		target = "unit " + string(t.Unit)
+	} else if t.Subsystem != "" {
+		target += " on " + string(t.Subsystem)
+	}
+	return &DeniedError{Actor: actor, Action: action, Target: target, Reason: reason, Rule: rule}
+}
+
+func itoa(n int) string {
+	if n >= 0 && n < 10 {
+		return string(rune('0' + n))
+	}
+	neg := n < 0
+	if neg {
+		n = -n
+	}
+	var b [20]byte
+	i := len(b)
+	for n > 0 {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
+	if neg {
+		i--
+		b[i] = '-'
+	}
+	return string(b[i:])
+}

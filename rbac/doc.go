@@ -1,0 +1,55 @@
+// Package rbac is the platform's hierarchical administration ("phân
+// quyền"): units in a tree, subsystems with their roles and user groups,
+// Vnconnect accounts and their memberships, the delegation rules, and an
+// append-only, hash-chained audit log.
+//
+// # Model
+//
+// The platform operator (Văn phòng Chính phủ) appoints a super admin (Quản
+// trị cấp cao, level 0) for a ministry or province: the agency registers
+// its account with its VGCA certificate, requests (RequestSuperAdmin, or
+// RequestDelegatedSuperAdmin for a subordinate body authorised by a written
+// decision), and the operator approves once the certificate's agency code
+// matches the unit's. A super admin manages every user of its unit's
+// subtree on every subsystem and grants level-1 admins (Admin của Bộ /
+// Admin của Tỉnh); a level-N admin grants level N+1 and below, inside its
+// own unit's subtree, on the subsystems where it is admin. A membership
+// (account × subsystem) goes Chưa kích hoạt → Đã kích hoạt, Khóa / Mở,
+// carries a unit, a group and role grants; a group may carry a role, and
+// joining it is a grant checked as one.
+//
+// # One check
+//
+// Can (and Authorize, the application's per-request question) and every
+// mutation go through the same functions in check.go. Mutations run them
+// inside Store.Update against the transaction's own reads, so a right is
+// checked and used atomically; the audit entry is written in the same
+// transaction. No one acts on a peer or a superior (a locked admin keeps
+// its standing), on itself, outside its subtree, or grants at or above its
+// own level; only the operator removes a unit's last super admin or merges
+// a unit holding a super admin; only super admins (over both ends) and the
+// operator change the unit tree.
+//
+// # Stores
+//
+// Store holds data only; MemoryStore is the default and rbac/sqlstore
+// keeps the same on SQLite and PostgreSQL. rbac/rbactest.TestStore is the
+// conformance suite both pass. With the memory store, Can and Authorize
+// allocate nothing and walk O(depth) parent pointers (FastReader,
+// Ancestry).
+//
+// # Merges
+//
+// MergeUnits moves a source's children, members and super admins to the
+// destination and keeps the source as a merged unit. A partial source (a
+// split commune, a removed district) still moves everything — every
+// membership must end in a live unit — but flags each membership for
+// review. rbac/rbacgen applies the 2025 reorganisation this way.
+//
+// Simplifications, where the code chose a simpler shape than DESIGN.md:
+// operators are configured TechIDs (Config.Operators), not records; super
+// admins are records (SuperAdmin), not role grants; GSO-coded units have no
+// agency code to match a certificate against, so the operator appoints
+// their super admins directly (AppointSuperAdmin, with a decision
+// reference).
+package rbac
