@@ -1,0 +1,70 @@
+package sqlstore
+
+import (
+	"database/sql"
+	"fmt"
+
+	"github.com/rpkit-vn/rpkit/rbac"
+)
+
+// The audit log is INSERT-only. Its chain shape is checked here (Seq follows,
+// Prev is the last Hash); the hashes themselves are rbac's business. seq is
+// the primary key, so of two concurrent appends of the same position one
+// fails: PostgreSQL reports that as a serialization failure under
+// SERIALIZABLE and the loser's whole Update runs again on the new tail.
+
+const auditCols = `seq, at, actor, action, target, reason, details, prev, hash`
+
+func scanAudit(r scanner) (rbac.AuditEntry, error) {
+	var e rbac.AuditEntry
+	var seq int64
+	var at sql.NullInt64
+	var details sql.NullString
+	if err := r.Scan(&seq, &at, &e.Actor, &e.Action, &e.Target, &e.Reason, &details, &e.Prev, &e.Hash); err != nil {
+		return e, err
+	}
+	e.Seq, e.Time = uint64(seq), tsVal(at)
+	if details.Valid {
+		return e, jsonVal(details.String, &e.Details)
+	}
+	return e, nil
+}
+
+func (t *tx) LastAudit() (rbac.AuditEntry, error) {
+	e, err := scanAudit(t.c.queryRow(`SELECT ` + auditCols + ` FROM audit_log ORDER BY seq DESC LIMIT 1`))
+	return e, t.c.fail("last audit entry", err)
+}
+
+func (t *tx) Audit(after uint64, limit int) ([]rbac.AuditEntry, error) {
+	q := `SELECT ` + auditCols + ` FROM audit_log WHERE seq > ? ORDER BY seq`
+	args := []any{int64(after)}
+	if limit > 0 {
+		q += ` LIMIT ?`
+		args = append(args, limit)
+	}
+	es, err := queryAll(t.c, scanAudit, q, args...)
+	return es, t.c.fail("audit entries", err)
+}
+
+func (t *tx) AppendAudit(e rbac.AuditEntry) error {
+	var lastSeq int64
+	var lastHash string
+	err := t.c.queryRow(`SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1`).Scan(&lastSeq, &lastHash)
+	if err != nil && err != sql.ErrNoRows {
+		return t.c.fail("audit tail", err)
+	}
+	if e.Seq != uint64(lastSeq)+1 || e.Prev != lastHash {
+		return fmt.Errorf("%w: audit entry %d does not follow entry %d", rbac.ErrConflict, e.Seq, lastSeq)
+	}
+	var details any
+	if e.Details != nil {
+		d, err := jsonArg(e.Details)
+		if err != nil {
+			return err
+		}
+		details = d
+	}
+	_, err = t.c.exec(`INSERT INTO audit_log (`+auditCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		int64(e.Seq), tsArg(e.Time), e.Actor, e.Action, e.Target, e.Reason, details, e.Prev, e.Hash)
+	return t.c.fail(fmt.Sprintf("append audit entry %d", e.Seq), err)
+}
