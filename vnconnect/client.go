@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 )
@@ -36,7 +37,8 @@ type Client struct {
 
 	keys     KeySet
 	verifier *IDTokenVerifier
-	algs     algPolicy // for signed UserInfo responses
+	vcfg     VerifierConfig // what verifier was built with
+	algs     algPolicy      // for signed UserInfo responses
 }
 
 // NewClient checks cfg and returns a Client. It does no I/O: keys are fetched
@@ -48,8 +50,8 @@ type Client struct {
 //     when KeySet is nil;
 //   - endpoint URLs that are not https, unless loopback or InsecureAllowHTTP
 //     (ErrInsecureURL);
-//   - an unknown AuthStyle or UserInfoMethod, a negative MaxAge, Leeway or
-//     MaxResponseBytes.
+//   - an unknown AuthStyle or UserInfoMethod, a negative MaxAge, Leeway,
+//     MaxResponseBytes or JWKSMinRefreshInterval.
 func NewClient(cfg Config) (*Client, error) {
 	if strings.TrimSpace(cfg.ClientID) == "" {
 		return nil, errors.New("vnconnect: Config.ClientID is required")
@@ -87,8 +89,8 @@ func NewClient(cfg Config) (*Client, error) {
 	default:
 		return nil, fmt.Errorf("vnconnect: Config.UserInfoMethod must be GET or POST, not %q", cfg.UserInfoMethod)
 	}
-	if cfg.MaxAge < 0 || cfg.Leeway < 0 || cfg.MaxResponseBytes < 0 {
-		return nil, errors.New("vnconnect: Config.MaxAge, Leeway and MaxResponseBytes must not be negative")
+	if cfg.MaxAge < 0 || cfg.Leeway < 0 || cfg.MaxResponseBytes < 0 || cfg.JWKSMinRefreshInterval < 0 {
+		return nil, errors.New("vnconnect: Config.MaxAge, Leeway, MaxResponseBytes and JWKSMinRefreshInterval must not be negative")
 	}
 	loa := cfg.LoA
 	if loa == "" {
@@ -131,10 +133,11 @@ func NewClient(cfg Config) (*Client, error) {
 	}
 	if c.keys == nil {
 		rks, err := NewRemoteKeySet(ep.JWKSURL, RemoteKeySetConfig{
-			HTTPClient:        c.hc,
-			MaxResponseBytes:  c.maxBytes,
-			Clock:             c.clock,
-			InsecureAllowHTTP: c.insecure,
+			HTTPClient:         c.hc,
+			MinRefreshInterval: cfg.JWKSMinRefreshInterval,
+			MaxResponseBytes:   c.maxBytes,
+			Clock:              c.clock,
+			InsecureAllowHTTP:  c.insecure,
 		})
 		if err != nil {
 			return nil, err
@@ -144,20 +147,19 @@ func NewClient(cfg Config) (*Client, error) {
 	if c.algs, err = newAlgPolicy(cfg.AllowedAlgs); err != nil {
 		return nil, err
 	}
-	v, err := NewIDTokenVerifier(c.keys, VerifierConfig{
+	c.vcfg = VerifierConfig{
 		ClientID:    c.clientID,
 		Issuer:      ep.Issuer,
-		AllowedAlgs: cfg.AllowedAlgs,
+		AllowedAlgs: slices.Clone(cfg.AllowedAlgs),
 		Leeway:      cfg.Leeway,
 		RequiredLoA: loa,
 		// MaxAge is applied per login by Exchange (AuthRequest.MaxAge),
 		// not here; see Exchange.
 		Clock: c.clock,
-	})
-	if err != nil {
+	}
+	if c.verifier, err = NewIDTokenVerifier(c.keys, c.vcfg); err != nil {
 		return nil, err
 	}
-	c.verifier = v
 	return c, nil
 }
 
@@ -187,6 +189,18 @@ func (c *Client) ClientID() string { return c.clientID }
 // receives ID tokens by other routes (a session store re-checking a token,
 // front-channel logout).
 func (c *Client) Verifier() *IDTokenVerifier { return c.verifier }
+
+// VerifierConfig returns the configuration the client's ID token verifier
+// was built with: ClientID, Issuer, AllowedAlgs, Leeway, RequiredLoA (the
+// client's LoA) and Clock; MaxAge is zero (Exchange applies it per login).
+// It is the base for other verifiers of the same client, such as
+// NewLogoutTokenVerifier (which ignores RequiredLoA), so that they accept
+// the same algorithms and clock skew. The result is a copy.
+func (c *Client) VerifierConfig() VerifierConfig {
+	cfg := c.vcfg
+	cfg.AllowedAlgs = slices.Clone(cfg.AllowedAlgs)
+	return cfg
+}
 
 // KeySet returns the key set ID tokens are verified with (for a logout-token
 // verifier that should share the cache).

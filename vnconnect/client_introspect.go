@@ -47,13 +47,9 @@ func (c *Client) Introspect(ctx context.Context, token string) (*Introspection, 
 	}
 	form := url.Values{}
 	form.Set("token", token)
-	hdr := c.clientAuth(form)
-	r, err := httpPostForm(ctx, c.tokenHC, c.endpoint.IntrospectionURL, form, hdr, c.maxBytes, "introspection")
+	r, err := c.postClientForm(ctx, c.endpoint.IntrospectionURL, form, "introspection")
 	if err != nil {
 		return nil, err
-	}
-	if !isSuccess(r.status) {
-		return nil, newRetrieveError("introspection", r)
 	}
 	return parseIntrospection(r.body)
 }

@@ -32,13 +32,9 @@ func (c *Client) Revoke(ctx context.Context, token, hint string) error {
 	if hint != "" {
 		form.Set("token_type_hint", hint)
 	}
-	hdr := c.clientAuth(form)
-	r, err := httpPostForm(ctx, c.tokenHC, c.endpoint.RevocationURL, form, hdr, c.maxBytes, "revocation")
+	r, err := c.postClientForm(ctx, c.endpoint.RevocationURL, form, "revocation")
 	if err != nil {
 		return err
-	}
-	if !isSuccess(r.status) {
-		return newRetrieveError("revocation", r)
 	}
 	if re := oauthErrorIn("revocation", r); re != nil {
 		return re

@@ -65,6 +65,7 @@ func TestNewClientValidation(t *testing.T) {
 		{"userinfo post", func(c *vnconnect.Config) { c.UserInfoMethod = "post" }, nil},
 		{"auth style", func(c *vnconnect.Config) { c.AuthStyle = 7 }, errAnyExt},
 		{"negative max age", func(c *vnconnect.Config) { c.MaxAge = -time.Second }, errAnyExt},
+		{"negative jwks refresh", func(c *vnconnect.Config) { c.JWKSMinRefreshInterval = -time.Second }, errAnyExt},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

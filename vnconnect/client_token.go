@@ -60,17 +60,28 @@ func (r *tokenResponse) expiresIn() time.Duration {
 	return time.Duration(f) * time.Second
 }
 
-// requestToken POSTs a grant to the token endpoint and decodes the response.
-// It checks what every grant shares: a 2xx status, JSON, an access token and
-// a Bearer token_type.
-func (c *Client) requestToken(ctx context.Context, form url.Values) (*tokenResponse, error) {
+// postClientForm POSTs form with the client's credentials to one of the
+// client-authenticated endpoints (token, revocation, introspection). A
+// non-2xx answer is a *RetrieveError for endpoint what.
+func (c *Client) postClientForm(ctx context.Context, endpoint string, form url.Values, what string) (*httpResponse, error) {
 	hdr := c.clientAuth(form)
-	r, err := httpPostForm(ctx, c.tokenHC, c.endpoint.TokenURL, form, hdr, c.maxBytes, "token")
+	r, err := httpPostForm(ctx, c.tokenHC, endpoint, form, hdr, c.maxBytes, what)
 	if err != nil {
 		return nil, err
 	}
 	if !isSuccess(r.status) {
-		return nil, newRetrieveError("token", r)
+		return nil, newRetrieveError(what, r)
+	}
+	return r, nil
+}
+
+// requestToken POSTs a grant to the token endpoint and decodes the response.
+// It checks what every grant shares: a 2xx status, JSON, an access token and
+// a Bearer token_type.
+func (c *Client) requestToken(ctx context.Context, form url.Values) (*tokenResponse, error) {
+	r, err := c.postClientForm(ctx, c.endpoint.TokenURL, form, "token")
+	if err != nil {
+		return nil, err
 	}
 	if re := oauthErrorIn("token", r); re != nil {
 		return nil, re

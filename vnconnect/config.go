@@ -94,8 +94,16 @@ type Config struct {
 
 	// KeySet verifies ID token signatures. Nil means a RemoteKeySet on
 	// Endpoint.JWKSURL sharing HTTPClient, MaxResponseBytes, Clock and
-	// InsecureAllowHTTP.
+	// InsecureAllowHTTP, with JWKSMinRefreshInterval.
 	KeySet KeySet
+
+	// JWKSMinRefreshInterval is the least time between two fetches of the
+	// JWKS by the default RemoteKeySet (RemoteKeySetConfig.MinRefreshInterval);
+	// zero means DefaultMinRefreshInterval. A token with an unknown kid
+	// triggers a refetch, so a short interval picks up a key rotation
+	// sooner but lets anyone make the relying party call Vnconnect more
+	// often. It is ignored when KeySet is set.
+	JWKSMinRefreshInterval time.Duration
 
 	// InsecureAllowHTTP permits plain-http endpoints on non-loopback hosts.
 	// It exists for lab networks and containers talking over a private

@@ -89,8 +89,10 @@
 //     requests never follow a redirect to another host or scheme; https
 //     everywhere except loopback hosts (127.0.0.0/8, ::1, localhost).
 //   - Errors wrap exported sentinels (errors.Is) or are a *RetrieveError
-//     (errors.As) for OAuth error responses; messages never quote values
-//     from a token whose signature has not been verified.
+//     (errors.As) for OAuth error responses and failed HTTP statuses, the
+//     JWKS included (Endpoint "jwks": the provider is down, the token may
+//     be fine); messages never quote values from a token whose signature
+//     has not been verified.
 //
 // # Tokens without "kid"
 //
@@ -101,8 +103,9 @@
 // validly signed token is accepted whatever the number of keys, a bad
 // signature fails against all of them (ErrInvalidSignature). A token naming
 // a kid the key set does not know makes a RemoteKeySet refetch the JWKS
-// once (at most once per DefaultMinRefreshInterval), which is how a key
-// rotation is picked up without a restart.
+// once (at most once per DefaultMinRefreshInterval, or
+// Config.JWKSMinRefreshInterval), which is how a key rotation is picked up
+// without a restart.
 //
 // # Insecure switches
 //

@@ -51,6 +51,43 @@ func caseVariant(key string, names []string) bool {
 	return false
 }
 
+// decodeObject reads the JSON object in s member by member and applies the
+// two rules above in one place. For each member, known reads the value if
+// the name is one the caller decodes and returns its index in names (its
+// bit in the duplicate check); for any other name it returns -1 without
+// reading, and decodeObject refuses a case variant of names and skips the
+// value otherwise.
+//
+// known reads through the caller's own s (it is a closure over it), so
+// neither s nor the closure escapes: decoding stays allocation-free apart
+// from the strings it returns.
+func decodeObject(s *jsonScan, names []string, known func(key string) (int, error)) error {
+	if err := s.begin(); err != nil {
+		return err
+	}
+	var seen memberSet
+	for first := true; ; first = false {
+		key, ok, err := s.nextKey(first)
+		if err != nil || !ok {
+			return err
+		}
+		idx, err := known(key)
+		switch {
+		case err != nil:
+			return err
+		case idx >= 0:
+			err = seen.add(idx)
+		case caseVariant(key, names):
+			return errDuplicateMember
+		default:
+			err = s.skip(0)
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
 var headerNames = []string{"alg", "kid", "typ", "crit"}
 
 // decodeHeader reads a protected header. Only alg, kid, typ and the
@@ -58,205 +95,148 @@ var headerNames = []string{"alg", "kid", "typ", "crit"}
 // skipped unread, by design.
 func decodeHeader(b string, h *jwtHeader) error {
 	s := jsonScan{b: b}
-	if err := s.begin(); err != nil {
-		return err
-	}
-	var seen memberSet
-	for first := true; ; first = false {
-		key, ok, err := s.nextKey(first)
-		if err != nil || !ok {
-			return err
-		}
+	return decodeObject(&s, headerNames, func(key string) (idx int, err error) {
 		switch key {
 		case "alg":
-			err = seen.add(0)
-			if err == nil {
-				h.Alg, err = s.str()
-			}
+			h.Alg, err = s.str()
+			return 0, err
 		case "kid":
-			err = seen.add(1)
-			if err == nil {
-				h.Kid, err = s.str()
-			}
+			h.Kid, err = s.str()
+			return 1, err
 		case "typ":
-			err = seen.add(2)
-			if err == nil {
-				h.Typ, err = s.str()
-			}
+			h.Typ, err = s.str()
+			return 2, err
 		case "crit":
-			err = seen.add(3)
-			if err == nil {
-				h.Crit, err = s.rawValue()
-			}
-		default:
-			if caseVariant(key, headerNames) {
-				return errDuplicateMember
-			}
-			err = s.skip(0)
+			h.Crit, err = s.rawValue()
+			return 3, err
 		}
-		if err != nil {
-			return err
-		}
-	}
+		return -1, nil
+	})
 }
 
-var idTokenNames = []string{
-	"iss", "sub", "aud", "azp", "exp", "iat", "nbf", "auth_time",
-	"nonce", "acr", "amr", "at_hash", "c_hash", "sid", "events",
+// registeredClaims are the RFC 7519 claims that ID tokens and logout
+// tokens share and check alike (checkIssAudAzp, checkTimes).
+type registeredClaims struct {
+	Issuer, Subject, AZP string
+	Audience             jwtAudience
+	Exp, Iat, Nbf        jwtTime
 }
+
+// registeredNames are the members registeredClaims.decode reads, in the
+// order of the indexes it returns; the token decoders number their own
+// members from len(registeredNames) on.
+var registeredNames = []string{"iss", "sub", "aud", "azp", "exp", "iat", "nbf"}
+
+// withRegistered returns registeredNames followed by more.
+func withRegistered(more ...string) []string {
+	return append(registeredNames[:len(registeredNames):len(registeredNames)], more...)
+}
+
+// decode reads the value of key into r if key is a registered claim and
+// returns its index in registeredNames; otherwise it returns -1 and reads
+// nothing.
+func (r *registeredClaims) decode(s *jsonScan, key string) (idx int, err error) {
+	switch key {
+	case "iss":
+		r.Issuer, err = s.str()
+		return 0, err
+	case "sub":
+		r.Subject, err = s.str()
+		return 1, err
+	case "aud":
+		var a []string
+		a, err = s.strings(true)
+		r.Audience = a
+		return 2, err
+	case "azp":
+		r.AZP, err = s.str()
+		return 3, err
+	case "exp":
+		r.Exp, err = s.date()
+		return 4, err
+	case "iat":
+		r.Iat, err = s.date()
+		return 5, err
+	case "nbf":
+		r.Nbf, err = s.date()
+		return 6, err
+	}
+	return -1, nil
+}
+
+// idTokenNames indexes decodeIDTokenClaims' members.
+var idTokenNames = withRegistered(
+	"auth_time", "nonce", "acr", "amr", "at_hash", "c_hash", "sid", "events",
+)
 
 // decodeIDTokenClaims reads an ID token's claim set into c. Other claims
 // (Vnconnect's TechID and the like) are validated and skipped; IDToken.Claims
 // decodes them on demand.
 func decodeIDTokenClaims(b string, c *idTokenClaims) error {
 	s := jsonScan{b: b}
-	if err := s.begin(); err != nil {
-		return err
-	}
-	var seen memberSet
-	for first := true; ; first = false {
-		key, ok, err := s.nextKey(first)
-		if err != nil || !ok {
-			return err
+	return decodeObject(&s, idTokenNames, func(key string) (idx int, err error) {
+		if idx, err = c.registeredClaims.decode(&s, key); idx >= 0 {
+			return idx, err
 		}
-		idx := -1
 		switch key {
-		case "iss":
-			idx = 0
-			c.Issuer, err = s.str()
-		case "sub":
-			idx = 1
-			c.Subject, err = s.str()
-		case "aud":
-			idx = 2
-			var a []string
-			a, err = s.strings(true)
-			c.Audience = a
-		case "azp":
-			idx = 3
-			c.AZP, err = s.str()
-		case "exp":
-			idx = 4
-			c.Exp, err = s.date()
-		case "iat":
-			idx = 5
-			c.Iat, err = s.date()
-		case "nbf":
-			idx = 6
-			c.Nbf, err = s.date()
 		case "auth_time":
-			idx = 7
 			c.AuthTime, err = s.date()
+			return 7, err
 		case "nonce":
-			idx = 8
 			c.Nonce, err = s.str()
+			return 8, err
 		case "acr":
-			idx = 9
 			c.ACR, err = s.str()
+			return 9, err
 		case "amr":
-			idx = 10
 			c.AMR, err = s.strings(false)
+			return 10, err
 		case "at_hash":
-			idx = 11
 			c.AtHash, err = s.str()
+			return 11, err
 		case "c_hash":
-			idx = 12
 			c.CHash, err = s.str()
+			return 12, err
 		case "sid":
-			idx = 13
 			c.SID, err = s.str()
+			return 13, err
 		case "events":
-			idx = 14
 			c.Events, err = s.rawValue()
-		default:
-			if caseVariant(key, idTokenNames) {
-				return errDuplicateMember
-			}
-			err = s.skip(0)
+			return 14, err
 		}
-		if err != nil {
-			return err
-		}
-		if idx >= 0 {
-			if err := seen.add(idx); err != nil {
-				return err
-			}
-		}
-	}
+		return -1, nil
+	})
 }
 
-var logoutNames = []string{
-	"iss", "sub", "aud", "azp", "exp", "iat", "nbf", "jti", "sid", "events", "nonce",
-}
+// logoutNames indexes decodeLogoutClaims' members.
+var logoutNames = withRegistered("jti", "sid", "events", "nonce")
 
 // decodeLogoutClaims reads a logout token's claim set. For "events" it
 // records whether the back-channel logout member is present and is an
 // object; for "nonce" only whether it is present at all.
 func decodeLogoutClaims(b string, c *logoutClaims) error {
 	s := jsonScan{b: b}
-	if err := s.begin(); err != nil {
-		return err
-	}
-	var seen memberSet
-	for first := true; ; first = false {
-		key, ok, err := s.nextKey(first)
-		if err != nil || !ok {
-			return err
+	return decodeObject(&s, logoutNames, func(key string) (idx int, err error) {
+		if idx, err = c.registeredClaims.decode(&s, key); idx >= 0 {
+			return idx, err
 		}
-		idx := -1
 		switch key {
-		case "iss":
-			idx = 0
-			c.Issuer, err = s.str()
-		case "sub":
-			idx = 1
-			c.Subject, err = s.str()
-		case "aud":
-			idx = 2
-			var a []string
-			a, err = s.strings(true)
-			c.Audience = a
-		case "azp":
-			idx = 3
-			c.AZP, err = s.str()
-		case "exp":
-			idx = 4
-			c.Exp, err = s.date()
-		case "iat":
-			idx = 5
-			c.Iat, err = s.date()
-		case "nbf":
-			idx = 6
-			c.Nbf, err = s.date()
 		case "jti":
-			idx = 7
 			c.JTI, err = s.str()
+			return 7, err
 		case "sid":
-			idx = 8
 			c.SID, err = s.str()
+			return 8, err
 		case "events":
-			idx = 9
 			c.HasEvents = true
 			c.LogoutEvent, err = decodeLogoutEvents(&s)
+			return 9, err
 		case "nonce":
-			idx = 10
 			c.HasNonce = true
-			err = s.skip(0)
-		default:
-			if caseVariant(key, logoutNames) {
-				return errDuplicateMember
-			}
-			err = s.skip(0)
+			return 10, s.skip(0)
 		}
-		if err != nil {
-			return err
-		}
-		if idx >= 0 {
-			if err := seen.add(idx); err != nil {
-				return err
-			}
-		}
-	}
+		return -1, nil
+	})
 }
 
 // decodeLogoutEvents reads the "events" object and reports whether it has

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"sync"
 	"sync/atomic"
@@ -68,6 +69,10 @@ type RemoteKeySetConfig struct {
 // how a key rotation is picked up without a restart. When a refetch fails
 // the last good keys stay in use. Entries of the document that cannot be
 // used (unknown kty, bad modulus, "use":"enc") are skipped.
+//
+// A fetch answered with a status other than 200 fails with a
+// *RetrieveError whose Endpoint is "jwks". Keys wraps it, and so do the
+// verifiers, so errors.As tells a provider outage from a bad token.
 type RemoteKeySet struct {
 	url        string
 	hc         *http.Client
@@ -240,7 +245,11 @@ func (rs *RemoteKeySet) fetch(ctx context.Context) ([]PublicKey, time.Duration, 
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return nil, 0, fmt.Errorf("vnconnect: JWKS: unexpected HTTP status %d", resp.StatusCode)
+		// A *RetrieveError, as for the other endpoints, so that callers
+		// can tell the provider's outage from a bad token (errors.As
+		// through Keys and Verify). Only the start of the body is kept.
+		body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBodyBytes))
+		return nil, 0, newRetrieveError("jwks", &httpResponse{status: resp.StatusCode, header: resp.Header, body: body})
 	}
 	if resp.ContentLength > rs.maxBytes {
 		return nil, 0, fmt.Errorf("vnconnect: JWKS: response of %d bytes exceeds %d: %w", resp.ContentLength, rs.maxBytes, ErrResponseTooLarge)

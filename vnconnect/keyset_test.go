@@ -300,6 +300,46 @@ func TestRemoteKeySetFirstFetchFailure(t *testing.T) {
 	}
 }
 
+// An outage of the JWKS endpoint is a *RetrieveError (Endpoint "jwks"),
+// through Keys and through the verifier, so callers can tell it from a bad
+// token; with keys in hand, an unknown kid during the outage says both.
+func TestRemoteKeySetOutageIsRetrieveError(t *testing.T) {
+	ctx := context.Background()
+	js := vtNewJWKSServer(t, nil)
+	js.set([]byte(`{"error":"server_error"}`), http.StatusServiceUnavailable)
+	clock := &vtFakeClock{now: vtNow}
+	rs := vtNewRemote(t, js.URL, clock, nil)
+
+	wantOutage := func(t *testing.T, err error) {
+		t.Helper()
+		var re *RetrieveError
+		if !errors.As(err, &re) || re.Endpoint != "jwks" || re.StatusCode != http.StatusServiceUnavailable || re.ErrorCode != "server_error" {
+			t.Fatalf("want a *RetrieveError from jwks with HTTP 503, got %v (%#v)", err, re)
+		}
+		if errors.Is(err, ErrInvalidSignature) {
+			t.Fatalf("an outage reported as a bad signature: %v", err)
+		}
+	}
+	_, err := rs.Keys(ctx, "k1")
+	wantOutage(t, err)
+	_, err = vtVerifier(t, rs, nil).Verify(ctx, vtMint(t, vtToken{}), VerifyParams{})
+	wantOutage(t, err)
+
+	// Recovery, then an outage while an unknown kid is asked for.
+	js.set(vtJWKS(vtJWK(t, vtRSAKeyA(), "k1", nil)), http.StatusOK)
+	clock.Advance(11 * time.Second)
+	if _, err := rs.Keys(ctx, "k1"); err != nil {
+		t.Fatalf("recovery: %v", err)
+	}
+	js.set([]byte("<html>down</html>"), http.StatusBadGateway)
+	clock.Advance(11 * time.Second)
+	_, err = rs.Keys(ctx, "k9")
+	var re *RetrieveError
+	if !errors.As(err, &re) || re.StatusCode != http.StatusBadGateway || !errors.Is(err, ErrUnknownKey) {
+		t.Fatalf("want a jwks *RetrieveError and ErrUnknownKey, got %v", err)
+	}
+}
+
 func TestRemoteKeySetCacheControl(t *testing.T) {
 	ctx := context.Background()
 	js := vtNewJWKSServer(t, vtJWKS(vtJWK(t, vtRSAKeyA(), "k1", nil)))

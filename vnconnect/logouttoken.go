@@ -86,9 +86,8 @@ func NewLogoutTokenVerifier(keys KeySet, cfg VerifierConfig, replay ReplayCache)
 
 // logoutClaims is filled by decodeLogoutClaims.
 type logoutClaims struct {
-	Issuer, Subject, AZP, JTI, SID string
-	Audience                       jwtAudience
-	Exp, Iat, Nbf                  jwtTime
+	registeredClaims
+	JTI, SID string
 	// HasEvents: "events" present (and an object); LogoutEvent: it holds
 	// the back-channel logout member with an object value.
 	HasEvents, LogoutEvent bool

@@ -9,7 +9,7 @@ import (
 )
 
 // RetrieveError is returned when a Vnconnect endpoint (token, userinfo,
-// revocation, introspection) answers with an error: a non-2xx status, or an
+// revocation, introspection, discovery, JWKS) answers with an error: a non-2xx status, or an
 // OAuth 2.0 error response (RFC 6749 §5.2, RFC 6750 §3). It is also used for
 // an error reported on the authorization callback (RFC 6749 §4.1.2.1), where
 // StatusCode is 0.

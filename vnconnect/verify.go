@@ -116,9 +116,8 @@ func NewIDTokenVerifier(keys KeySet, cfg VerifierConfig) (*IDTokenVerifier, erro
 // idTokenClaims are the claims the verifier checks, filled in one pass by
 // decodeIDTokenClaims (member names there).
 type idTokenClaims struct {
-	Issuer, Subject, AZP           string
-	Audience                       jwtAudience
-	Exp, Iat, Nbf, AuthTime        jwtTime
+	registeredClaims
+	AuthTime                       jwtTime
 	Nonce, ACR, AtHash, CHash, SID string
 	AMR                            []string
 	Events                         string // raw JSON, "" when absent

@@ -94,14 +94,7 @@ func (sp *ServiceProvider) LogoutResponseURL(ctx context.Context, req *IdPLogout
 	if sp.signer == nil {
 		return "", errf(ErrConfig, "single logout needs Key")
 	}
-	d, err := sp.md.get(ctx)
-	if err != nil {
-		return "", err
-	}
-	if d.sloRedirect == "" {
-		return "", errf(ErrUnsupported, "the IdP has no Redirect SingleLogoutService")
-	}
-	id, err := sp.newID()
+	dest, id, err := sp.sloMessageStart(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -114,7 +107,7 @@ func (sp *ServiceProvider) LogoutResponseURL(ctx context.Context, req *IdPLogout
 		InResponseTo: req.ID,
 		Version:      samlVersion,
 		IssueInstant: sp.now().UTC(),
-		Destination:  d.sloRedirect,
+		Destination:  dest,
 		Issuer:       &crewjam.Issuer{Format: "urn:oasis:names:tc:SAML:2.0:nameid-format:entity", Value: sp.entityID},
 		Status:       crewjam.Status{StatusCode: crewjam.StatusCode{Value: code}},
 	}
@@ -122,5 +115,5 @@ func (sp *ServiceProvider) LogoutResponseURL(ctx context.Context, req *IdPLogout
 	if err != nil {
 		return "", err
 	}
-	return sp.redirectURL(d.sloRedirect, "SAMLResponse", b, req.RelayState, true)
+	return sp.redirectURL(dest, "SAMLResponse", b, req.RelayState, true)
 }

@@ -17,6 +17,23 @@ type LogoutSession struct {
 	SessionIndex string
 }
 
+// sloMessageStart returns what every single-logout message this SP sends
+// starts with: the IdP's Redirect-binding SingleLogoutService as the
+// destination, and a fresh message ID.
+func (sp *ServiceProvider) sloMessageStart(ctx context.Context) (dest, id string, err error) {
+	d, err := sp.md.get(ctx)
+	if err != nil {
+		return "", "", err
+	}
+	if d.sloRedirect == "" {
+		return "", "", errf(ErrUnsupported, "the IdP has no Redirect SingleLogoutService")
+	}
+	if id, err = sp.newID(); err != nil {
+		return "", "", err
+	}
+	return d.sloRedirect, id, nil
+}
+
 // LogoutRequestURL starts SP-initiated single logout: it records a signed
 // LogoutRequest and returns the IdP's Redirect-binding URL to send the
 // browser to. End the local session first; the IdP then ends its own and
@@ -29,14 +46,7 @@ func (sp *ServiceProvider) LogoutRequestURL(ctx context.Context, s LogoutSession
 	if s.NameID == "" {
 		return "", errf(ErrConfig, "LogoutSession.NameID is required")
 	}
-	d, err := sp.md.get(ctx)
-	if err != nil {
-		return "", err
-	}
-	if d.sloRedirect == "" {
-		return "", errf(ErrUnsupported, "the IdP has no Redirect SingleLogoutService")
-	}
-	id, err := sp.newID()
+	dest, id, err := sp.sloMessageStart(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -47,7 +57,7 @@ func (sp *ServiceProvider) LogoutRequestURL(ctx context.Context, s LogoutSession
 		Version:      samlVersion,
 		IssueInstant: now,
 		NotOnOrAfter: &until,
-		Destination:  d.sloRedirect,
+		Destination:  dest,
 		Issuer:       &crewjam.Issuer{Format: "urn:oasis:names:tc:SAML:2.0:nameid-format:entity", Value: sp.entityID},
 		NameID:       &crewjam.NameID{Format: s.NameIDFormat, Value: s.NameID},
 	}
@@ -61,7 +71,7 @@ func (sp *ServiceProvider) LogoutRequestURL(ctx context.Context, s LogoutSession
 	if err := sp.putPending(ctx, pendingRecord{Kind: kindLogout, ID: id, Relay: relayState}); err != nil {
 		return "", err
 	}
-	return sp.redirectURL(d.sloRedirect, "SAMLRequest", b, "", true)
+	return sp.redirectURL(dest, "SAMLRequest", b, "", true)
 }
 
 // ParseLogoutResponse reads the IdP's LogoutResponse (Redirect or POST

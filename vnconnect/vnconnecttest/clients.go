@@ -98,6 +98,26 @@ func allowsRedirect(registered []string, uri string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
+// clientPost is the common start of the token, revocation and
+// introspection endpoints: POST only, a form body, an authenticated client.
+// On failure it has written the error response and returns false.
+func (s *Server) clientPost(w http.ResponseWriter, r *http.Request) (ClientReg, bool) {
+	if r.Method != http.MethodPost {
+		methodNotAllowed(w, "POST")
+		return ClientReg{}, false
+	}
+	if err := parseForm(w, r); err != nil {
+		writeOAuthError(w, errInvalidRequest("malformed form body"))
+		return ClientReg{}, false
+	}
+	client, oerr := s.authenticateClient(r)
+	if oerr != nil {
+		writeOAuthError(w, oerr)
+		return ClientReg{}, false
+	}
+	return client, true
+}
+
 // authenticateClient implements client_secret_post and client_secret_basic
 // (RFC 6749 §2.3.1). Using both at once is refused, as the RFC requires.
 // The form must already be parsed.

@@ -6,16 +6,7 @@ import "net/http"
 // token, as on WSO2 where resource servers are clients too; an unknown,
 // expired or revoked token is just {"active":false}.
 func (s *Server) handleIntrospect(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost {
-		methodNotAllowed(w, "POST")
-		return
-	}
-	if err := parseForm(w, r); err != nil {
-		writeOAuthError(w, errInvalidRequest("malformed form body"))
-		return
-	}
-	if _, oerr := s.authenticateClient(r); oerr != nil {
-		writeOAuthError(w, oerr)
+	if _, ok := s.clientPost(w, r); !ok {
 		return
 	}
 	token := r.PostForm.Get("token")

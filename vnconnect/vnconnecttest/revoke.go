@@ -6,17 +6,8 @@ import "net/http"
 // tokens issued with it (§2.1 lets the server do so, and WSO2 does). An
 // unknown token is a success: the client's goal is reached either way.
 func (s *Server) handleRevoke(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost {
-		methodNotAllowed(w, "POST")
-		return
-	}
-	if err := parseForm(w, r); err != nil {
-		writeOAuthError(w, errInvalidRequest("malformed form body"))
-		return
-	}
-	client, oerr := s.authenticateClient(r)
-	if oerr != nil {
-		writeOAuthError(w, oerr)
+	client, ok := s.clientPost(w, r)
+	if !ok {
 		return
 	}
 	token := r.PostForm.Get("token")

@@ -13,20 +13,14 @@ import (
 var codeVerifierRE = regexp.MustCompile(`^[A-Za-z0-9._~-]{43,128}$`)
 
 func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost {
-		methodNotAllowed(w, "POST")
+	client, ok := s.clientPost(w, r)
+	if !ok {
 		return
 	}
-	if err := parseForm(w, r); err != nil {
-		writeOAuthError(w, errInvalidRequest("malformed form body"))
-		return
-	}
-	client, oerr := s.authenticateClient(r)
-	if oerr != nil {
-		writeOAuthError(w, oerr)
-		return
-	}
-	var resp map[string]any
+	var (
+		resp map[string]any
+		oerr *oauthError
+	)
 	switch r.PostForm.Get("grant_type") {
 	case "authorization_code":
 		resp, oerr = s.codeGrant(client, r)

@@ -38,6 +38,14 @@
 //   - /saml/login, /saml/metadata, /saml/acs, /saml/slo when Config.SAML is
 //     set (a SAMLProvider; the SAML session's Subject is the NameID and its
 //     SID the SessionIndex, so IdP LogoutRequests use the same index).
+//     /saml/slo takes GET (Redirect binding) and POST; a message the
+//     provider refuses shows a "Đăng xuất chưa hoàn tất" page. An IdP
+//     LogoutRequest naming SessionIndex values ends the sessions of those
+//     indexes at that IdP without also matching the NameID: SessionStore
+//     deletes by SID but cannot list a SID's sessions, and the request is
+//     verified (IdP signature, issuer) before anything ends, while a
+//     SessionIndex is the IdP's identifier of one principal's session.
+//     Without SessionIndex, every session of the NameID ends.
 //
 // # Sessions
 //

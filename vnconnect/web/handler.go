@@ -85,8 +85,8 @@ type Config struct {
 	Replay   vnconnect.ReplayCache
 
 	// LogoutVerifier verifies back-channel logout tokens. Nil means one
-	// built from Client (its key set, client ID and issuer) with Replay
-	// and Clock.
+	// built from Client (its key set and Client.VerifierConfig: client ID,
+	// issuer, allowed algorithms, leeway) with Replay and Clock.
 	LogoutVerifier *vnconnect.LogoutTokenVerifier
 
 	// IdleTimeout ends a session not used for this long; AbsoluteTimeout
@@ -105,7 +105,9 @@ type Config struct {
 	// AfterLogin is where a login without return_to lands; AfterLogout
 	// is where the browser ends up after logout (Vnconnect sends it to
 	// BaseURL + AfterLogout, which must be registered as a
-	// post_logout_redirect_uri). Both default to "/".
+	// post_logout_redirect_uri; a SAML provider from NewSAMLProvider
+	// lands there too once the IdP confirms the logout, unless it was
+	// given SAMLAfterLogout). Both default to "/".
 	AfterLogin  string
 	AfterLogout string
 
@@ -202,6 +204,11 @@ func New(cfg Config) (*Handler, error) {
 	if h.afterLogout, err = defaultPath(cfg.AfterLogout, "AfterLogout"); err != nil {
 		return nil, err
 	}
+	if p, ok := h.saml.(afterLogoutReceiver); ok {
+		if err := p.setAfterLogout(h.afterLogout); err != nil {
+			return nil, err
+		}
+	}
 	if h.now == nil {
 		h.now = time.Now
 	}
@@ -221,9 +228,12 @@ func New(cfg Config) (*Handler, error) {
 	}
 	h.logoutV = cfg.LogoutVerifier
 	if h.logoutV == nil && h.client != nil {
-		h.logoutV, err = vnconnect.NewLogoutTokenVerifier(h.client.KeySet(), vnconnect.VerifierConfig{
-			ClientID: h.client.ClientID(), Issuer: h.client.Endpoint().Issuer, Clock: h.now,
-		}, cfg.Replay)
+		// The client's own settings (allowed algorithms, leeway), so that
+		// logout tokens are held to what its ID tokens are; the clock is
+		// this handler's.
+		vcfg := h.client.VerifierConfig()
+		vcfg.Clock = h.now
+		h.logoutV, err = vnconnect.NewLogoutTokenVerifier(h.client.KeySet(), vcfg, cfg.Replay)
 		if err != nil {
 			return nil, fmt.Errorf("web: logout token verifier: %w", err)
 		}

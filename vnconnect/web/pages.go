@@ -28,6 +28,7 @@ var (
 	pageLoginRefused   = pageText{Title: "Không được phép truy cập", Message: "Tài khoản của bạn chưa được cấp quyền sử dụng hệ thống này. Vui lòng liên hệ quản trị viên đơn vị."}
 	pageCSRF           = pageText{Title: "Yêu cầu không hợp lệ", Message: "Yêu cầu không hợp lệ hoặc đã hết hạn. Vui lòng tải lại trang và thử lại."}
 	pageSAMLFailed     = pageText{Title: "Đăng nhập không thành công", Message: "Không xác minh được kết quả đăng nhập SAML. Vui lòng thử lại.", Retry: true}
+	pageSLOFailed      = pageText{Title: "Đăng xuất chưa hoàn tất", Message: "Không hoàn tất được việc đăng xuất khỏi các hệ thống dùng chung tài khoản. Để bảo đảm an toàn, vui lòng đóng tất cả cửa sổ trình duyệt; nếu bạn dùng máy tính chung, hãy đăng xuất lại từ Cổng Dịch vụ công quốc gia."}
 	pageServerError    = pageText{Title: "Lỗi hệ thống", Message: "Hệ thống đang gặp sự cố. Vui lòng thử lại sau ít phút."}
 )
 

@@ -2,8 +2,10 @@ package web
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
+	"sync"
 
 	"github.com/rpkit-vn/rpkit/vnconnect/saml"
 )
@@ -20,22 +22,65 @@ import (
 // replica may build its own adapter over a ServiceProvider sharing the
 // same stores.
 type SAMLAdapter struct {
-	sp          *saml.ServiceProvider
-	afterLogout string
+	sp *saml.ServiceProvider
+
+	mu          sync.Mutex // guards afterLogout and fromHandler
+	afterLogout string     // "/" until SAMLAfterLogout or a Handler sets it
+	ownLogout   bool       // set by SAMLAfterLogout, which New keeps
+	fromHandler bool       // set by New from Config.AfterLogout
 }
 
-var _ SAMLProvider = (*SAMLAdapter)(nil)
+var (
+	_ SAMLProvider        = (*SAMLAdapter)(nil)
+	_ afterLogoutReceiver = (*SAMLAdapter)(nil)
+)
+
+// afterLogoutReceiver is a SAMLProvider that sends the browser somewhere
+// once a logout is confirmed: New hands it Config.AfterLogout, so that the
+// path is configured once. The provider is configured in place rather
+// than replaced, so that a type embedding *SAMLAdapter to decorate it
+// stays the Handler's provider.
+type afterLogoutReceiver interface {
+	setAfterLogout(path string) error
+}
+
+// setAfterLogout makes path (already a clean same-origin path) the
+// after-logout path, unless SAMLAfterLogout chose one. An adapter shared
+// by Handlers must be given the same path by each: which one would win
+// is otherwise a matter of start-up order.
+func (a *SAMLAdapter) setAfterLogout(path string) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	switch {
+	case a.ownLogout:
+	case !a.fromHandler:
+		a.afterLogout, a.fromHandler = path, true
+	case a.afterLogout != path:
+		return errors.New("web: Config.SAML is shared by Handlers with different AfterLogout paths; give it SAMLAfterLogout")
+	}
+	return nil
+}
+
+// afterLogoutPath is where the browser goes once a logout is confirmed.
+func (a *SAMLAdapter) afterLogoutPath() string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.afterLogout
+}
 
 // SAMLAdapterOption configures NewSAMLProvider.
 type SAMLAdapterOption func(*SAMLAdapter)
 
 // SAMLAfterLogout sets where the browser lands when the IdP confirms an
-// SP-initiated logout; the default is "/". Give it the Handler's
-// Config.AfterLogout: the adapter cannot read the Handler's config. It
-// must be a same-origin path (SanitizeReturnTo); NewSAMLProvider panics
-// otherwise, as it is a constant of the program, not input.
+// SP-initiated logout. It is not needed with New, which gives the adapter
+// Config.AfterLogout; when given, it takes precedence there (a SAML-only
+// landing page, or one adapter shared by Handlers with different
+// AfterLogout paths, which New otherwise refuses), and it is the path of
+// an adapter used outside a Handler, where the default is "/". It must be a same-origin path
+// (SanitizeReturnTo); NewSAMLProvider panics otherwise, as it is a
+// constant of the program, not input.
 func SAMLAfterLogout(path string) SAMLAdapterOption {
-	return func(a *SAMLAdapter) { a.afterLogout = path }
+	return func(a *SAMLAdapter) { a.afterLogout, a.ownLogout = path, true }
 }
 
 // NewSAMLProvider adapts sp to the Handler. sp needs SLOURL (the Handler's

@@ -44,6 +44,13 @@ type samlEnv struct {
 
 func newSAMLEnv(t *testing.T) *samlEnv {
 	t.Helper()
+	return newSAMLEnvWith(t, nil)
+}
+
+// newSAMLEnvWith is newSAMLEnv with tweak applied to the Handler's Config
+// (which has the adapter and AfterLogout "/bye") before web.New.
+func newSAMLEnvWith(t *testing.T, tweak func(sp *saml.ServiceProvider, cfg *web.Config)) *samlEnv {
+	t.Helper()
 	e := &samlEnv{t: t, appLog: &syncBuffer{}, fakeLog: &syncBuffer{}}
 	e.fake = vnconnecttest.NewServer(t, vnconnecttest.WithConfig(func(c *vnconnecttest.Config) {
 		c.Logf = func(format string, args ...any) { e.fakeLog.printf(format, args...) }
@@ -66,11 +73,15 @@ func newSAMLEnv(t *testing.T) *samlEnv {
 		Certificate: cert, RequireSignedRequests: true,
 	})
 	e.sessions = web.NewMemorySessionStore(web.MemoryOptions{})
-	h, err := web.New(web.Config{
+	cfg := web.Config{
 		SAML: web.NewSAMLProvider(sp, web.SAMLAfterLogout("/bye")), BaseURL: e.base,
 		Sessions: e.sessions, AfterLogout: "/bye",
 		Logger: slog.New(slog.NewTextHandler(e.appLog, &slog.HandlerOptions{Level: slog.LevelWarn})),
-	})
+	}
+	if tweak != nil {
+		tweak(sp, &cfg)
+	}
+	h, err := web.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

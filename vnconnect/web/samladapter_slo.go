@@ -116,7 +116,7 @@ func (a *SAMLAdapter) logoutDone(w http.ResponseWriter, r *http.Request) error {
 		}
 		return fmt.Errorf("web: SAML LogoutResponse refused: %w", err)
 	}
-	target := a.afterLogout
+	target := a.afterLogoutPath()
 	if clean, err := SanitizeReturnTo(relay); err == nil {
 		target = clean
 	}
@@ -149,7 +149,7 @@ func (a *SAMLAdapter) StartLogout(w http.ResponseWriter, r *http.Request, s *Ses
 	}
 	u, err := a.sp.LogoutRequestURL(ctx, saml.LogoutSession{
 		NameID: nameID, NameIDFormat: s.NameIDFormat, SessionIndex: s.SID,
-	}, a.afterLogout)
+	}, a.afterLogoutPath())
 	if err != nil {
 		return fmt.Errorf("web: SAML logout: %w", err)
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/rpkit-vn/rpkit/vnconnect"
+	"github.com/rpkit-vn/rpkit/vnconnect/saml"
 	"github.com/rpkit-vn/rpkit/vnconnect/vnconnecttest"
 	"github.com/rpkit-vn/rpkit/vnconnect/web"
 )
@@ -64,8 +65,25 @@ func TestSAMLAdapterBrowserLogin(t *testing.T) {
 // SP-initiated logout: the app's logout form ends the local session, the
 // browser carries our signed LogoutRequest to the fake, which ends its SSO
 // session and answers at our SLO; we land on AfterLogout.
+//
+// The landing path comes from Config.AfterLogout alone (New hands it to the
+// adapter), and SAMLAfterLogout, kept for compatibility, still works and
+// takes precedence.
 func TestSAMLAdapterSPInitiatedLogout(t *testing.T) {
-	e := newSAMLEnv(t)
+	for name, tweak := range map[string]func(*saml.ServiceProvider, *web.Config){
+		"SAMLAfterLogout and Config.AfterLogout": nil,
+		"Config.AfterLogout only": func(sp *saml.ServiceProvider, cfg *web.Config) {
+			cfg.SAML = web.NewSAMLProvider(sp)
+		},
+		"SAMLAfterLogout takes precedence": func(_ *saml.ServiceProvider, cfg *web.Config) {
+			cfg.AfterLogout = "/elsewhere"
+		},
+	} {
+		t.Run(name, func(t *testing.T) { testSAMLAdapterSPInitiatedLogout(t, newSAMLEnvWith(t, tweak)) })
+	}
+}
+
+func testSAMLAdapterSPInitiatedLogout(t *testing.T, e *samlEnv) {
 	b := newBrowser(t)
 	m := e.loggedIn(b)
 	sid := e.ssoSID(b)
@@ -228,17 +246,36 @@ func TestSAMLAdapterRefusesForgedLogoutRequest(t *testing.T) {
 	}
 }
 
-// The SLO endpoint wants exactly one message.
+// The SLO endpoint wants exactly one message, by GET or POST; what it
+// refuses shows that the logout is not complete.
 func TestSAMLAdapterSLOMalformed(t *testing.T) {
 	e := newSAMLEnv(t)
 	b := newBrowser(t)
-	for _, q := range []string{"", "?foo=1", "?SAMLRequest=x&SAMLResponse=y", "?SAMLResponse=%%%"} {
-		if resp := b.get(t, e.base+"/saml/slo"+q); resp.StatusCode != http.StatusBadRequest {
-			t.Errorf("GET /saml/slo%s: %d, want 400", q, resp.StatusCode)
+	wantPage := func(what string, resp *http.Response) {
+		t.Helper()
+		page := body(t, resp)
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(page, "<title>Đăng xuất chưa hoàn tất</title>") ||
+			!strings.Contains(page, `role="alert"`) || resp.Header.Get("Cache-Control") != "no-store" {
+			t.Errorf("%s: %d, want 400 with the logout-incomplete page: %.300s", what, resp.StatusCode, page)
 		}
 	}
-	if resp := b.post(t, e.base+"/saml/slo", url.Values{"SAMLResponse": {"x"}, "SAMLRequest": {"y"}}); resp.StatusCode != http.StatusBadRequest {
-		t.Errorf("POST both: %d, want 400", resp.StatusCode)
+	for _, q := range []string{"", "?foo=1", "?SAMLRequest=x&SAMLResponse=y", "?SAMLResponse=%%%"} {
+		wantPage("GET /saml/slo"+q, b.get(t, e.base+"/saml/slo"+q))
+	}
+	wantPage("POST both", b.post(t, e.base+"/saml/slo", url.Values{"SAMLResponse": {"x"}, "SAMLRequest": {"y"}}))
+	for _, m := range []string{http.MethodHead, http.MethodPut, http.MethodDelete} {
+		req, err := http.NewRequest(m, e.base+"/saml/slo?SAMLResponse=x", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := b.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusMethodNotAllowed || resp.Header.Get("Allow") != "GET, POST" {
+			t.Errorf("%s /saml/slo: %d, Allow %q; want 405, GET, POST", m, resp.StatusCode, resp.Header.Get("Allow"))
+		}
 	}
 }
 
@@ -270,4 +307,54 @@ func mustQuery(t *testing.T, raw string) url.Values {
 		t.Fatal(err)
 	}
 	return u.Query()
+}
+
+// New gives the adapter Config.AfterLogout in place, so that a provider
+// embedding *SAMLAdapter stays the Handler's; an adapter shared by
+// Handlers that disagree on the path is refused unless SAMLAfterLogout
+// settles it.
+func TestSAMLAdapterAfterLogoutFromHandler(t *testing.T) {
+	e := newSAMLEnv(t)
+	newHandler := func(p web.SAMLProvider, afterLogout string) error {
+		_, err := web.New(web.Config{SAML: p, BaseURL: e.base, AfterLogout: afterLogout})
+		return err
+	}
+	shared := web.NewSAMLProvider(e.sp)
+	if err := newHandler(shared, "/bye"); err != nil {
+		t.Fatal(err)
+	}
+	if err := newHandler(shared, "/bye"); err != nil {
+		t.Fatalf("second Handler with the same AfterLogout: %v", err)
+	}
+	if err := newHandler(shared, "/other"); err == nil {
+		t.Fatal("a shared adapter took two different AfterLogout paths")
+	}
+	own := web.NewSAMLProvider(e.sp, web.SAMLAfterLogout("/saml-bye"))
+	for _, p := range []string{"/bye", "/other"} {
+		if err := newHandler(own, p); err != nil {
+			t.Fatalf("adapter with SAMLAfterLogout, Handler AfterLogout %q: %v", p, err)
+		}
+	}
+	// A decorated adapter is configured, not replaced: the Handler still
+	// calls the decorator.
+	dec := &decoratedSAML{SAMLAdapter: web.NewSAMLProvider(e.sp)}
+	h, err := web.New(web.Config{SAML: dec, BaseURL: e.base, AfterLogout: "/bye"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/saml/metadata", nil))
+	if rec.Code != http.StatusOK || !dec.called {
+		t.Fatalf("metadata through the decorator: %d, decorator called %v", rec.Code, dec.called)
+	}
+}
+
+type decoratedSAML struct {
+	*web.SAMLAdapter
+	called bool
+}
+
+func (d *decoratedSAML) Metadata(ctx context.Context) ([]byte, error) {
+	d.called = true
+	return d.SAMLAdapter.Metadata(ctx)
 }
