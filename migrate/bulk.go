@@ -1,0 +1,243 @@
+package migrate
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/rpkit-vn/rpkit/rbac"
+	"github.com/rpkit-vn/rpkit/vnconnect"
+)
+
+// Row states of a bulk job, kept in rpkit_bulk_rows.
+const (
+	RowPending  = "pending"  // loaded, not looked up
+	RowResolved = "resolved" // TechID known
+	RowPlanned  = "planned"  // preconditions hold
+	RowDone     = "done"     // converted
+	RowRefused  = "refused"  // malformed, not on Vnconnect, or a precondition failed
+)
+
+// BulkOptions tunes a bulk run.
+type BulkOptions struct {
+	Actor, Reason string
+	// DryRun stops after planning every row.
+	DryRun bool
+	// Progress, if set, is called after each row is executed.
+	Progress func(done, total int)
+}
+
+// BulkResult is one row's outcome.
+type BulkResult struct {
+	Line       int
+	Username   string
+	TechID     string
+	State      string
+	Conversion string
+	Error      string
+}
+
+// BulkReport is a run's outcome, row by row, in line order.
+type BulkReport struct {
+	Job     string
+	Rows    []BulkResult
+	Done    int
+	Refused int
+	Planned int
+}
+
+// Bulk converts a list of legacy accounts (from ParseCSV or ParseXLSX) to
+// Vnconnect accounts under job, row by row: look each person up on
+// Vnconnect, plan every row, then execute. Every row's state is committed
+// as it changes, and each conversion's ID is derived from the job and the
+// line, so running Bulk again with the same job and list — after a crash,
+// a kill, or to pick up refused rows once fixed elsewhere — continues where
+// it stopped and never converts anything twice.
+func (c *Converter) Bulk(ctx context.Context, job string, rows []BulkRow, opt BulkOptions) (BulkReport, error) {
+	if !idRE.MatchString(job) || len(job) > 60 {
+		return BulkReport{}, invalid("job id %q: use 1–60 of [A-Za-z0-9._:-]", job)
+	}
+	if opt.Actor == "" || opt.Reason == "" {
+		return BulkReport{}, invalid("a bulk run needs an actor and a reason")
+	}
+	if c.dir == nil {
+		return BulkReport{}, invalid("a bulk run needs Config.Directory")
+	}
+	if err := c.loadBulk(ctx, job, rows); err != nil {
+		return BulkReport{}, err
+	}
+	all, err := c.bulkRows(ctx, job)
+	if err != nil {
+		return BulkReport{}, err
+	}
+	// Look up, then plan, every row before executing any: the dry run
+	// covers the whole list.
+	for i := range all {
+		r := &all[i]
+		if r.State == RowPending {
+			c.resolve(ctx, job, r)
+		}
+	}
+	for i := range all {
+		r := &all[i]
+		if r.State == RowResolved {
+			_, err := c.Plan(ctx, c.bulkRequest(job, r, opt))
+			c.settle(ctx, job, r, RowPlanned, "", err)
+		}
+	}
+	if !opt.DryRun {
+		total := 0
+		for _, r := range all {
+			if r.State == RowPlanned || r.State == RowDone {
+				total++
+			}
+		}
+		n := 0
+		for i := range all {
+			r := &all[i]
+			if r.State == RowDone {
+				n++
+				continue
+			}
+			if r.State != RowPlanned {
+				continue
+			}
+			if err := ctx.Err(); err != nil {
+				return BulkReport{}, err
+			}
+			cv, err := c.Execute(ctx, c.bulkRequest(job, r, opt))
+			id := ""
+			if cv != nil {
+				id = cv.ID
+			}
+			if err != nil && !errors.Is(err, ErrPrecondition) {
+				return BulkReport{}, fmt.Errorf("migrate: bulk %s line %d: %w", job, r.Line, err)
+			}
+			c.settle(ctx, job, r, RowDone, id, err)
+			n++
+			if opt.Progress != nil {
+				opt.Progress(n, total)
+			}
+		}
+	}
+	rep := BulkReport{Job: job}
+	for _, r := range all {
+		rep.Rows = append(rep.Rows, BulkResult{Line: r.Line, Username: r.Username, TechID: r.techID, State: r.State, Conversion: r.conv, Error: r.Err})
+		switch r.State {
+		case RowDone:
+			rep.Done++
+		case RowRefused:
+			rep.Refused++
+		case RowPlanned:
+			rep.Planned++
+		}
+	}
+	return rep, nil
+}
+
+// bulkRow is a stored row.
+type bulkRow struct {
+	BulkRow
+	techID, State, conv string
+}
+
+func (c *Converter) bulkRequest(job string, r *bulkRow, opt BulkOptions) Request {
+	req := Request{Kind: FromLegacy, From: r.Username, To: r.techID, Actor: opt.Actor, Reason: opt.Reason,
+		ID: "bulk:" + job + ":" + strconv.Itoa(r.Line)}
+	if r.Subsystem != "" {
+		req.Subsystems = []rbac.SubsystemID{r.Subsystem}
+	}
+	return req
+}
+
+// loadBulk stores rows not stored yet; a stored row must be the same.
+func (c *Converter) loadBulk(ctx context.Context, job string, rows []BulkRow) error {
+	return c.appTx(ctx, func(q Querier) error {
+		for _, r := range rows {
+			state, errText := RowPending, ""
+			if r.Err != "" {
+				state, errText = RowRefused, r.Err
+			}
+			var user, ident string
+			err := q.QueryRowContext(ctx, c.d.rebind(`SELECT username, ident FROM rpkit_bulk_rows WHERE job = ? AND line = ?`), job, r.Line).Scan(&user, &ident)
+			switch {
+			case err == nil:
+				if user != r.Username || ident != r.Ident {
+					return conflict("job %s line %d holds %s/%s, not %s/%s: a job's list cannot change", job, r.Line, user, ident, r.Username, r.Ident)
+				}
+				continue
+			case !errors.Is(err, sql.ErrNoRows):
+				return err
+			}
+			if _, err := q.ExecContext(ctx, c.d.rebind(`INSERT INTO rpkit_bulk_rows (job, line, username, ident, subsystem, tech_id, state, conversion_id, error)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`), job, r.Line, r.Username, r.Ident, string(r.Subsystem), "", state, "", errText); err != nil {
+				return fmt.Errorf("migrate: bulk load: %w", err)
+			}
+		}
+		return nil
+	})
+}
+
+func (c *Converter) bulkRows(ctx context.Context, job string) ([]bulkRow, error) {
+	rows, err := c.db.QueryContext(ctx, c.d.rebind(`SELECT line, username, ident, subsystem, tech_id, state, conversion_id, error
+		FROM rpkit_bulk_rows WHERE job = ? ORDER BY line`), job)
+	if err != nil {
+		return nil, fmt.Errorf("migrate: bulk rows: %w", err)
+	}
+	defer rows.Close()
+	var out []bulkRow
+	for rows.Next() {
+		var r bulkRow
+		var sub string
+		if err := rows.Scan(&r.Line, &r.Username, &r.Ident, &sub, &r.techID, &r.State, &r.conv, &r.Err); err != nil {
+			return nil, err
+		}
+		r.Subsystem = rbac.SubsystemID(sub)
+		r.Kind, _, _ = classifyIdent(r.Ident)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// resolve looks the row's person up on Vnconnect.
+func (c *Converter) resolve(ctx context.Context, job string, r *bulkRow) {
+	var q vnconnect.TechIDQuery
+	switch r.Kind {
+	case IdentTechID:
+		r.techID = r.Ident
+	case IdentCCCD:
+		q.CCCD = r.Ident
+	case IdentCMND:
+		q.CMND = r.Ident
+	}
+	var err error
+	if r.techID == "" {
+		r.techID, err = c.dir.LookupTechID(ctx, q)
+		if errors.Is(err, vnconnect.ErrNotFound) || errors.Is(err, vnconnect.ErrInvalidQuery) {
+			err = precond(CodeTargetNotOnVN, string(r.Subsystem), "no Vnconnect account holds %s", r.Ident)
+		}
+	}
+	c.settle(ctx, job, r, RowResolved, "", err)
+}
+
+// settle records a row's new state: next on success, refused on a
+// precondition failure. Other errors (the database, Vnconnect down) leave
+// the row as it was, for the next run.
+func (c *Converter) settle(ctx context.Context, job string, r *bulkRow, next, conv string, err error) {
+	switch {
+	case err == nil:
+		r.State, r.Err = next, ""
+	case errors.Is(err, ErrPrecondition):
+		r.State, r.Err = RowRefused, err.Error()
+	default:
+		r.Err = err.Error()
+		return
+	}
+	if conv != "" {
+		r.conv = conv
+	}
+	_, _ = c.db.ExecContext(ctx, c.d.rebind(`UPDATE rpkit_bulk_rows SET tech_id = ?, state = ?, conversion_id = ?, error = ? WHERE job = ? AND line = ?`),
+		r.techID, r.State, r.conv, r.Err, job, r.Line)
+}

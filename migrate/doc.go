@@ -1,0 +1,53 @@
+// Package migrate converts accounts — Chuyển đổi tài khoản in the
+// platform's guidance: a legacy username/password account becomes a
+// Vnconnect account, or one Vnconnect account's data and rights pass to
+// another when staff change. "Both accounts must be in the same unit and
+// user group"; afterwards the new holder checks the data is complete.
+//
+// # Model
+//
+// A Converter (New, Config) runs Requests. Plan is a dry run: every
+// precondition checked and, per table, how many rows would move. Execute
+// runs it; Verify proves the result; Revert undoes it within
+// Config.RevertWindow, restoring the exact prior state (the moved rows'
+// keys and both memberships are recorded). Refusals are
+// *PreconditionError values with a stable Code: same-account,
+// source-not-found, already-converted, target-not-found, target-inactive,
+// target-not-vnconnect, unit-mismatch, group-mismatch, forbidden (rbac's
+// Service.Can: change-unit on both accounts, grant of every role carried),
+// in-flight (another conversion holds an account), revert-window.
+//
+// The application's data moves through Movers; NewSQLMover is the ready
+// one for tables holding an account reference (identifiers validated and
+// quoted, values always placeholders, UPDATE … RETURNING to record keys).
+// Legacy credentials are disabled through LegacyAccounts (SQLLegacy).
+//
+// # Transactions and the journal
+//
+// When rbac's store shares the application's database and its Tx
+// implements SQLTx, the whole conversion is one transaction. rbac/sqlstore
+// does not implement SQLTx yet, so today every conversion goes through the
+// journal (tables created by Migrate in the application's database):
+// planned → moved-app → moved-rights → done, each a committed step. A lock
+// row per account (primary key) makes two conversions of one account
+// exclude each other across processes. A crash leaves the conversion in
+// one state; Unfinished lists them and Resume carries them on (Rollback
+// undoes one that stopped before its rights moved). The rbac step is made
+// idempotent by looking for its own audit entry after the mark recorded
+// when the step began.
+//
+// # Audit
+//
+// Every rights change (convert, revert) and every rollback is appended to
+// rbac's hash-chained audit log in the same rbac transaction that makes
+// the change (target "conversion:<id>"), so the chain neither misses nor
+// invents a step. The app-side steps are timestamped in the journal row.
+//
+// # Bulk
+//
+// ParseCSV reads a list (STT, username, CCCD/CMND or TechID, subsystem);
+// Converter.Bulk looks each person up on Vnconnect, plans every row, then
+// executes, committing each row's state; conversion IDs derive from the
+// job and line, so a re-run after a crash continues and never converts
+// twice.
+package migrate

@@ -1,0 +1,246 @@
+package migrate
+
+import (
+	"context"
+	"errors"
+	"slices"
+
+	"github.com/rpkit-vn/rpkit/rbac"
+	"github.com/rpkit-vn/rpkit/vnconnect"
+)
+
+// checkRequest validates the request's shape.
+func checkRequest(req *Request) error {
+	switch {
+	case req.Kind != FromLegacy && req.Kind != FromVnconnect:
+		return invalid("unknown conversion kind %q", req.Kind)
+	case req.From == "" || req.To == "":
+		return invalid("a conversion needs a source and a target")
+	case req.Actor == "":
+		return invalid("a conversion needs an actor")
+	case req.Reason == "":
+		return invalid("a reason is required")
+	case req.ID != "" && !idRE.MatchString(req.ID):
+		return invalid("conversion id %q: use 1–100 of [A-Za-z0-9._:-]", req.ID)
+	}
+	if req.Kind == FromVnconnect && req.From == req.To {
+		return precond(CodeSameAccount, "", "the source and the target are the same account")
+	}
+	seen := map[rbac.SubsystemID]bool{}
+	for _, s := range req.Subsystems {
+		if s == "" || seen[s] {
+			return invalid("subsystems must be distinct and non-empty")
+		}
+		seen[s] = true
+	}
+	return nil
+}
+
+// source is what the source account holds on one subsystem.
+type source struct {
+	sub    rbac.SubsystemID
+	unit   rbac.UnitID
+	group  rbac.GroupID
+	member *rbac.Membership // FromVnconnect
+}
+
+// prepare checks every precondition and builds the plan. q is the app
+// database's transaction, rv a consistent view of rbac. selfService skips
+// the actor check: the person proved the legacy password instead.
+func (c *Converter) prepare(ctx context.Context, q Querier, rv rbac.ReadTx, req Request, selfService bool) (Plan, error) {
+	if err := checkRequest(&req); err != nil {
+		return Plan{}, err
+	}
+	srcs, err := c.sources(ctx, q, rv, req)
+	if err != nil {
+		return Plan{}, err
+	}
+	plan := Plan{Kind: req.Kind, From: req.From, To: req.To, Subsystems: req.Subsystems}
+	for _, s := range srcs {
+		tm, err := rv.Membership(req.To, s.sub)
+		switch {
+		case errors.Is(err, rbac.ErrNotFound):
+			return Plan{}, precond(CodeTargetNotFound, string(s.sub), "the Vnconnect account %s is not saved to the subsystem", req.To)
+		case err != nil:
+			return Plan{}, err
+		case tm.State != rbac.Active || tm.Locked:
+			return Plan{}, precond(CodeTargetInactive, string(s.sub), "the Vnconnect account %s is %s, %s on the subsystem: activate and open it first",
+				req.To, tm.State.Label(), tm.LockLabel())
+		case tm.Unit != s.unit:
+			return Plan{}, precond(CodeUnitMismatch, string(s.sub), "the accounts are in different units (%s, %s): both must be in the same unit", s.unit, tm.Unit)
+		case tm.Group != s.group:
+			return Plan{}, precond(CodeGroupMismatch, string(s.sub), "the accounts are in different user groups (%q, %q): both must be in the same group", s.group, tm.Group)
+		}
+		rc := RightsChange{Subsystem: s.sub, TargetBefore: rightsOf(tm), TargetMember: tm}
+		rc.TargetAfter = rc.TargetBefore
+		if s.member != nil {
+			sb := rightsOf(*s.member)
+			rc.SourceBefore = &sb
+			rc.SourceMember = s.member
+			rc.TargetAfter = merge(rc.TargetBefore, sb)
+		} else {
+			plan.Legacy = append(plan.Legacy, s.sub)
+		}
+		plan.Rights = append(plan.Rights, rc)
+		if !selfService {
+			if err := c.mayManage(ctx, req, s, tm); err != nil {
+				return Plan{}, err
+			}
+		}
+	}
+	if err := c.onVnconnect(ctx, rv, req.To); err != nil {
+		return Plan{}, err
+	}
+	if plan.Rows, err = c.count(ctx, q, Scope{From: req.From, To: req.To, Subsystems: req.Subsystems}); err != nil {
+		return Plan{}, err
+	}
+	if plan.TargetBefore, err = c.count(ctx, q, Scope{From: req.To, Subsystems: req.Subsystems}); err != nil {
+		return Plan{}, err
+	}
+	return plan, nil
+}
+
+// sources finds what the source holds on the requested subsystems.
+func (c *Converter) sources(ctx context.Context, q Querier, rv rbac.ReadTx, req Request) ([]source, error) {
+	want := func(s rbac.SubsystemID) bool { return len(req.Subsystems) == 0 || slices.Contains(req.Subsystems, s) }
+	var out []source
+	if req.Kind == FromLegacy {
+		if c.legacy == nil {
+			return nil, invalid("no legacy account store configured")
+		}
+		accts, err := c.legacy.Accounts(ctx, q, req.From)
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range accts {
+			if !want(a.Subsystem) {
+				continue
+			}
+			switch {
+			case a.ConvertedTo != "":
+				return nil, precond(CodeAlreadyConverted, string(a.Subsystem), "the account %s was already converted to %s", a.Username, a.ConvertedTo)
+			case a.Disabled:
+				return nil, precond(CodeSourceNotFound, string(a.Subsystem), "the account %s is disabled", a.Username)
+			}
+			out = append(out, source{sub: a.Subsystem, unit: a.Unit, group: a.Group})
+		}
+	} else {
+		ms, err := rv.MembershipsOf(req.From)
+		if err != nil {
+			return nil, err
+		}
+		for i := range ms {
+			if want(ms[i].Subsystem) {
+				out = append(out, source{sub: ms[i].Subsystem, unit: ms[i].Unit, group: ms[i].Group, member: &ms[i]})
+			}
+		}
+	}
+	if missing := c.missing(req, out); missing != "" || len(out) == 0 {
+		if id, err := c.convertedFrom(ctx, q, req.Kind, req.From); err != nil {
+			return nil, err
+		} else if id != "" {
+			return nil, precond(CodeAlreadyConverted, string(missing), "the account %s was already converted (conversion %s)", req.From, id)
+		}
+		return nil, precond(CodeSourceNotFound, string(missing), "the account %s has nothing to convert there", req.From)
+	}
+	return out, nil
+}
+
+func (c *Converter) missing(req Request, got []source) rbac.SubsystemID {
+	for _, s := range req.Subsystems {
+		if !slices.ContainsFunc(got, func(g source) bool { return g.sub == s }) {
+			return s
+		}
+	}
+	return ""
+}
+
+// mayManage asks rbac whether the actor manages both accounts on the
+// subsystem and may hand the target every role it is about to receive.
+func (c *Converter) mayManage(ctx context.Context, req Request, s source, tm rbac.Membership) error {
+	deny := func(err error) error {
+		switch {
+		case errors.Is(err, rbac.ErrForbidden):
+			return &PreconditionError{Code: CodeForbidden, Subsystem: string(s.sub), Err: err,
+				Message: "you may not manage both accounts on this subsystem"}
+		case errors.Is(err, rbac.ErrNotFound):
+			// rbac answered from a newer view than ours: a racing
+			// conversion moved the membership meanwhile.
+			return &PreconditionError{Code: CodeInFlight, Subsystem: string(s.sub), Err: err,
+				Message: "the accounts changed while the conversion was being checked; try again"}
+		}
+		return err
+	}
+	// Change-unit to the account's own unit is rbac's "manages this
+	// member here" question: power over the unit, and the member ranks
+	// strictly below the actor.
+	if err := c.svc.Can(ctx, req.Actor, rbac.ActChangeUnit, rbac.Target{Account: req.To, Subsystem: s.sub, Unit: tm.Unit}); err != nil {
+		return deny(err)
+	}
+	if s.member == nil {
+		return nil
+	}
+	if err := c.svc.Can(ctx, req.Actor, rbac.ActChangeUnit, rbac.Target{Account: req.From, Subsystem: s.sub, Unit: s.unit}); err != nil {
+		return deny(err)
+	}
+	for _, g := range s.member.Roles {
+		if g.ViaGroup != "" {
+			continue // the target is in the same group and holds it already
+		}
+		if err := c.svc.Can(ctx, req.Actor, rbac.ActGrant, rbac.Target{Account: req.To, Subsystem: s.sub, Role: g.Role, Level: g.Level}); err != nil {
+			return deny(err)
+		}
+	}
+	return nil
+}
+
+// onVnconnect re-checks, when a directory is configured, that Vnconnect
+// still resolves the target's saved ID number to its TechID.
+func (c *Converter) onVnconnect(ctx context.Context, rv rbac.ReadTx, techID string) error {
+	if c.dir == nil {
+		return nil
+	}
+	acc, err := rv.Account(techID)
+	if err != nil {
+		if errors.Is(err, rbac.ErrNotFound) {
+			return precond(CodeTargetNotFound, "", "the Vnconnect account %s is not saved to the system", techID)
+		}
+		return err
+	}
+	var q vnconnect.TechIDQuery
+	switch {
+	case acc.CCCD != "":
+		q.CCCD = acc.CCCD
+	case acc.CMND != "":
+		q.CMND = acc.CMND
+	case acc.TaxCode != "":
+		q.TaxCode = acc.TaxCode
+	default:
+		return nil // nothing to look it up by; rbac saved it from Vnconnect
+	}
+	got, err := c.dir.LookupTechID(ctx, q)
+	switch {
+	case errors.Is(err, vnconnect.ErrNotFound):
+		return precond(CodeTargetNotOnVN, "", "Vnconnect no longer has the account %s", techID)
+	case err != nil:
+		return err
+	case got != techID:
+		return precond(CodeTargetNotOnVN, "", "Vnconnect now gives the ID number of %s to another account", techID)
+	}
+	return nil
+}
+
+// count runs every mover's Plan for s.
+func (c *Converter) count(ctx context.Context, q Querier, s Scope) (Counts, error) {
+	out := Counts{}
+	for _, m := range c.movers {
+		n, err := m.Plan(ctx, q, s)
+		if err != nil {
+			return nil, err
+		}
+		for k, v := range n {
+			out[m.Name()+":"+k] = v
+		}
+	}
+	return out, nil
+}
