@@ -36,6 +36,9 @@ type preparedCRL struct {
 	idp        *issuingDP
 	delta      bool
 	baseNumber *big.Int // deltaCRLIndicator
+	// freshest are the http URLs of a complete CRL's FreshestCRL
+	// extension: where its deltas are published (RFC 5280 §5.2.6).
+	freshest []string
 	// direct holds entries about certificates of the CRL issuer; byIssuer
 	// those an indirect CRL lists for other issuers (certificateIssuer).
 	direct   map[string]revEntry
@@ -67,7 +70,13 @@ func prepareCRL(rl *x509.RevocationList, source string) (*preparedCRL, error) {
 				return nil, fmt.Errorf("%w: deltaCRLIndicator", ErrCRLInvalid)
 			}
 			p.delta, p.baseNumber = true, n
-		case e.Id.Equal(oidCRLNumber), e.Id.Equal(oidAuthorityKeyID), e.Id.Equal(oidFreshestCRL), e.Id.Equal(oidAuthorityInfoAccess):
+		case e.Id.Equal(oidFreshestCRL):
+			urls, err := freshestURLs(e.Value, rl.RawIssuer)
+			if err != nil {
+				return nil, fmt.Errorf("%w: FreshestCRL: %w", ErrCRLInvalid, err)
+			}
+			p.freshest = urls
+		case e.Id.Equal(oidCRLNumber), e.Id.Equal(oidAuthorityKeyID), e.Id.Equal(oidAuthorityInfoAccess):
 		default:
 			if e.Critical {
 				return nil, fmt.Errorf("%w: unsupported critical extension %s", ErrCRLInvalid, e.Id)

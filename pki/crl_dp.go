@@ -1,7 +1,6 @@
 package pki
 
 import (
-	"crypto/x509"
 	"encoding/asn1"
 	"errors"
 	"strconv"
@@ -125,19 +124,12 @@ type distPoint struct {
 	issuerKeys []string
 }
 
-// certDistPoints parses the certificate's CRL distribution points. A
-// certificate without the extension gets one empty point: "the CRL of its
-// issuer".
-func certDistPoints(c *x509.Certificate) ([]distPoint, error) {
-	var ext []byte
-	for _, e := range c.Extensions {
-		if e.Id.Equal(oidCRLDistributionPoints) {
-			ext = e.Value
-		}
-	}
-	if ext == nil {
-		return []distPoint{{reasons: allReasons}}, nil
-	}
+// parseDistPoints parses CRLDistributionPoints syntax, shared by the
+// FreshestCRL extension of certificates and CRLs; issuer (DER) is the name
+// relative distribution point names resolve against when no cRLIssuer is
+// given. A certificate without the extension has one empty point, "the CRL
+// of its issuer" (see parseCertDPs).
+func parseDistPoints(ext, issuer []byte) ([]distPoint, error) {
 	var dps []asn1.RawValue
 	if rest, err := asn1.Unmarshal(ext, &dps); err != nil || len(rest) != 0 {
 		return nil, errDP
@@ -183,7 +175,7 @@ func certDistPoints(c *x509.Certificate) ([]distPoint, error) {
 		for _, f := range fields {
 			switch f.Tag {
 			case 0:
-				base := c.RawIssuer
+				base := issuer
 				if len(dp.crlIssuers) > 0 {
 					base = dp.crlIssuers[0]
 				}

@@ -57,8 +57,14 @@
 // if its issuing distribution point covers the certificate (distribution point
 // names, onlyContainsUserCerts/CACerts/AttributeCerts, onlySomeReasons — the
 // reasons of several CRLs must together cover all —, indirectCRL with
-// certificateIssuer entries). Delta CRLs are applied over their base. Revoked
-// serials are indexed in a map once per CRL.
+// certificateIssuer entries). Delta CRLs are applied over their base when
+// RFC 5280 §5.2.4 allows it (same issuer, key and scope; BaseCRLNumber ≤ the
+// base's CRL number < the delta's); they are fetched, with the limits and
+// caching of base CRLs, from the FreshestCRL extension of the certificate
+// and of the base CRL whenever a base decides without a delta in hand. A
+// delta that cannot be had leaves the base to decide alone, as it would for
+// a verifier not using deltas. Revoked serials are indexed in a map once per
+// CRL.
 //
 // OCSP uses golang.org/x/crypto/ocsp: the answer must be signed by the issuer,
 // or a delegate the issuer issued with the OCSPSigning EKU that is valid at
@@ -71,13 +77,23 @@
 // A revoked certificate always fails. InsecureSkipRevocation turns checking
 // off and MUST NOT be used in production.
 //
+// # Challenge login
+//
+// A Challenger (challenge.go) lets an agency log in by signing a one-time
+// challenge with its VGCA certificate's key: NewChallenger, Issue, then
+// VerifyAnswer on a raw RSA/ECDSA signature with the chain or a detached
+// CMS/PKCS#7 SignedData from a signing plugin. The certificate goes through
+// this Verifier for UseSigning; the result is an AgencyIdentity for the
+// super-admin registration. Replayed, expired and wrong-purpose answers fail.
+//
 // # Conformance
 //
 // The NIST PKITS suite (pkits_test.go) passes 243 of 249 vectors; the three DSA
 // vectors are refused with ErrUnsupportedAlgorithm, and three valid vectors
 // (4.14.4, 4.14.5, 4.14.29) are refused because crypto/x509 cannot parse a
-// CRLDistributionPoints extension with nameRelativeToCRLIssuer. No vector that
-// must fail validates.
+// certificate whose CRLDistributionPoints uses nameRelativeToCRLIssuer: such
+// certificates fail closed, as unparseable input. No vector that must fail
+// validates.
 //
 // # Errors
 //

@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"fmt"
+	"sync"
 )
 
 // LoadCertificates parses a PEM bundle (every "CERTIFICATE" block; other
@@ -52,17 +53,22 @@ func LoadCertificates(pemOrDER []byte) ([]*x509.Certificate, error) {
 	return out, nil
 }
 
-// certPool indexes certificates by normalized subject name for path
-// building. It is immutable once built, so safe for concurrent readers.
+// certPool indexes certificates by subject name for path building. Add
+// every certificate before the first lookup; from then on it is immutable
+// and safe for concurrent readers.
 type certPool struct {
-	byRaw  map[string][]*x509.Certificate
-	byName map[string][]*x509.Certificate
-	raw    map[string]bool
-	all    []*x509.Certificate
+	byRaw map[string][]*x509.Certificate
+	all   []*x509.Certificate
+
+	// byName (by nameKey) is built on the first normalized lookup: most
+	// chains have byte-equal names, and normalizing every subject of the
+	// pool Verify builds per call showed in its profile.
+	nameOnce sync.Once
+	byName   map[string][]*x509.Certificate
 }
 
 func newCertPool(certs []*x509.Certificate) *certPool {
-	p := &certPool{byRaw: map[string][]*x509.Certificate{}, byName: map[string][]*x509.Certificate{}, raw: map[string]bool{}}
+	p := &certPool{byRaw: make(map[string][]*x509.Certificate, len(certs))}
 	for _, c := range certs {
 		p.add(c)
 	}
@@ -70,24 +76,37 @@ func newCertPool(certs []*x509.Certificate) *certPool {
 }
 
 func (p *certPool) add(c *x509.Certificate) {
-	if c == nil || p.raw[string(c.Raw)] {
+	if c == nil || p.contains(c) {
 		return
 	}
-	p.raw[string(c.Raw)] = true
 	p.byRaw[string(c.RawSubject)] = append(p.byRaw[string(c.RawSubject)], c)
-	k := nameKey(c.RawSubject)
-	p.byName[k] = append(p.byName[k], c)
 	p.all = append(p.all, c)
 }
 
+// contains looks among the certificates of c's subject: a short list.
 func (p *certPool) contains(c *x509.Certificate) bool {
-	return p != nil && p.raw[string(c.Raw)]
+	if p == nil {
+		return false
+	}
+	for _, x := range p.byRaw[string(c.RawSubject)] {
+		if x == c || bytes.Equal(x.Raw, c.Raw) {
+			return true
+		}
+	}
+	return false
 }
 
 func (p *certPool) bySubject(key string) []*x509.Certificate {
 	if p == nil {
 		return nil
 	}
+	p.nameOnce.Do(func() {
+		p.byName = make(map[string][]*x509.Certificate, len(p.all))
+		for _, c := range p.all {
+			k := nameKey(c.RawSubject)
+			p.byName[k] = append(p.byName[k], c)
+		}
+	})
 	return p.byName[key]
 }
 

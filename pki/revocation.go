@@ -144,35 +144,46 @@ func joinUnknown(a, b error) error {
 	return fmt.Errorf("%w; %w", a, b)
 }
 
-// crlStatus evaluates the CRLs in hand, then, if they do not decide, fetches
-// the http distribution points and evaluates again.
+// crlStatus evaluates the CRLs in hand, then, if they do not decide,
+// fetches the http distribution points and evaluates again. When a base CRL
+// decides without a delta in hand although the certificate or the base
+// names one (FreshestCRL), the delta is fetched and applied: a revocation
+// made since the base is otherwise missed until the next base.
 func (r *revCtx) crlStatus(chain []*x509.Certificate, i int) RevocationStatus {
-	c := chain[i]
-	dps, err := certDistPoints(c)
-	if err != nil {
-		return RevocationStatus{Err: fmt.Errorf("%w: CRL distribution points: %w", ErrCRLInvalid, err)}
+	parsed := r.v.dps.get(chain[i])
+	if parsed.err != nil {
+		return RevocationStatus{Err: parsed.err}
 	}
-	st := r.evalCRLs(chain, i, dps, false)
-	if st.Status != StatusUnknown {
-		return st
+	dps, deltas := parsed.dps, parsed.deltas
+	st, want := r.evalCRLs(chain, i, dps, deltas, false)
+	if st.Status == StatusUnknown {
+		st, want = r.evalCRLs(chain, i, dps, deltas, true)
 	}
-	st = r.evalCRLs(chain, i, dps, true)
-	if st.Status != StatusUnknown {
-		return st
-	}
-	fetched := false
 	var fetchErr error
-	for _, dp := range dps {
-		for _, u := range dp.urls {
-			if err := r.v.fetchCRL(r.ctx, u); err != nil {
-				fetchErr = err
-			} else {
-				fetched = true
-			}
+	if st.Status == StatusUnknown {
+		var urls []string
+		for _, dp := range dps {
+			urls = append(urls, dp.urls...)
+		}
+		var fetched bool
+		fetched, fetchErr = r.fetchCRLs(urls)
+		if fetched {
+			st, want = r.evalCRLs(chain, i, dps, deltas, true)
 		}
 	}
-	if fetched {
-		st = r.evalCRLs(chain, i, dps, true)
+	if len(want) > 0 {
+		// A delta that cannot be fetched leaves the base to decide alone,
+		// as for a verifier not using deltas (RFC 5280 §6.3.3 use-deltas):
+		// the base is the issuer's signed word until its nextUpdate.
+		fetched, err := r.fetchCRLs(want)
+		if fetched {
+			if withDelta, _ := r.evalCRLs(chain, i, dps, deltas, true); withDelta.Status != StatusUnknown {
+				st = withDelta
+			}
+		}
+		if err != nil && st.Status == StatusUnknown {
+			fetchErr = joinUnknown(fetchErr, err)
+		}
 	}
 	if st.Status == StatusUnknown && fetchErr != nil {
 		st.Err = joinUnknown(st.Err, fetchErr)
@@ -183,8 +194,11 @@ func (r *revCtx) crlStatus(chain []*x509.Certificate, i int) RevocationStatus {
 // evalCRLs is RFC 5280 §6.3.3 over the CRLs in the store: for each
 // distribution point, each CRL in scope that is current and properly signed
 // adds its reasons to the mask, until every reason is covered or an entry is
-// found. Delta CRLs are applied over their base.
-func (r *revCtx) evalCRLs(chain []*x509.Certificate, i int, dps []distPoint, normalized bool) RevocationStatus {
+// found. Delta CRLs are applied over their base. want lists the delta
+// URLs (certDeltas, the base's FreshestCRL) to fetch because a base decided
+// without a delta in hand: for "good", and for "on hold", which a delta may
+// lift; other revocations are final.
+func (r *revCtx) evalCRLs(chain []*x509.Certificate, i int, dps []distPoint, certDeltas []string, normalized bool) (st RevocationStatus, want []string) {
 	c := chain[i]
 	v := r.v
 	isCA := c.BasicConstraintsValid && c.IsCA
@@ -246,14 +260,19 @@ func (r *revCtx) evalCRLs(chain []*x509.Certificate, i int, dps []distPoint, nor
 			if delta != nil {
 				if e, ok := delta.lookup(c, key); ok {
 					if e.reason != ReasonRemoveFromCRL {
-						return revoked(e, delta)
+						return revoked(e, delta), nil
 					}
 					removed = true
 				}
+			} else if len(certDeltas) > 0 || len(p.freshest) > 0 {
+				want = addURLs(addURLs(want, certDeltas), p.freshest)
 			}
 			if !removed {
 				if e, ok := p.lookup(c, key); ok && e.reason != ReasonRemoveFromCRL {
-					return revoked(e, p)
+					if e.reason != ReasonCertificateHold {
+						want = nil
+					}
+					return revoked(e, p), want
 				}
 			}
 			mask |= interim
@@ -267,7 +286,7 @@ func (r *revCtx) evalCRLs(chain []*x509.Certificate, i int, dps []distPoint, nor
 		}
 	}
 	if mask == allReasons {
-		return RevocationStatus{Status: StatusGood, Source: "crl", NextUpdate: next}
+		return RevocationStatus{Status: StatusGood, Source: "crl", NextUpdate: next}, want
 	}
 	if lastErr == nil {
 		lastErr = errNoCRL
@@ -275,7 +294,7 @@ func (r *revCtx) evalCRLs(chain []*x509.Certificate, i int, dps []distPoint, nor
 			lastErr = fmt.Errorf("%w: CRLs in hand do not cover every reason", errNoCRL)
 		}
 	}
-	return RevocationStatus{Err: lastErr}
+	return RevocationStatus{Err: lastErr}, nil
 }
 
 func revoked(e revEntry, p *preparedCRL) RevocationStatus {

@@ -5,6 +5,8 @@ import (
 	"crypto/x509"
 	"errors"
 	"net/http"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -274,24 +276,31 @@ func TestE2EDeltaCRL(t *testing.T) {
 	c.p.PublishBaseCRL()
 	c.p.Revoke(onDelta.Cert, pkitest.ReasonSuperseded)
 
+	// The CRLs as pkitest serves them, in no particular order: the base
+	// is re-served as published and each delta is numbered after it.
+	parse := func(der []byte) *x509.RevocationList {
+		crl, err := x509.ParseRevocationList(der)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return crl
+	}
+	delta := parse(c.p.DeltaCRL(c.p.SubCA()))
+	subBase := parse(c.p.CRL(c.p.SubCA()))
+	rootCRL := parse(c.p.CRL(c.p.Root()))
+	for _, e := range subBase.RevokedCertificateEntries {
+		if e.SerialNumber.Cmp(onDelta.Cert.SerialNumber) == 0 {
+			t.Fatal("the base lists a revocation made after it; the delta cases below would prove nothing")
+		}
+	}
+
 	t.Run("base CRL fetched", func(t *testing.T) {
 		_, err := c.verify(onBase)
 		wantErr(t, err, pki.ErrRevoked)
 	})
 	t.Run("base and delta loaded offline", func(t *testing.T) {
-		// In publication order: pkitest signs a CRL afresh on each request
-		// with the next CRL number, and a delta applies only to a base
-		// numbered below it (RFC 5280 §5.2.4).
-		var crls []*x509.RevocationList
-		for _, der := range [][]byte{c.p.CRL(c.p.Root()), c.p.CRL(c.p.SubCA()), c.p.DeltaCRL(c.p.SubCA())} {
-			crl, err := x509.ParseRevocationList(der)
-			if err != nil {
-				t.Fatal(err)
-			}
-			crls = append(crls, crl)
-		}
 		v, err := pki.NewVerifier(pki.Config{Roots: []*x509.Certificate{c.p.Root()}, Revocation: pki.RevocationCRLOnly,
-			CRLs: crls, HTTPClient: noFetch(t)})
+			CRLs: []*x509.RevocationList{delta, rootCRL, subBase}, HTTPClient: noFetch(t)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -301,25 +310,47 @@ func TestE2EDeltaCRL(t *testing.T) {
 		}
 		res, err := v.Verify(context.Background(), good.Cert, good.Intermediates(), pki.Options{})
 		wantStatuses(t, res, err, pki.StatusGood, "crl", "crl")
-		// Without the delta, the base alone misses the later revocation.
-		v, err = pki.NewVerifier(pki.Config{Roots: []*x509.Certificate{c.p.Root()}, Revocation: pki.RevocationCRLOnly,
-			CRLs: crls[:2], HTTPClient: noFetch(t)})
+	})
+	t.Run("base alone when the delta cannot be fetched", func(t *testing.T) {
+		// The base is the issuer's word until its nextUpdate: it decides
+		// alone, missing the later revocation, as without deltas.
+		var asked []string
+		v, err := pki.NewVerifier(pki.Config{Roots: []*x509.Certificate{c.p.Root()}, Revocation: pki.RevocationCRLOnly,
+			CRLs: []*x509.RevocationList{rootCRL, subBase}, HTTPClient: unreachable(&asked)})
 		if err != nil {
 			t.Fatal(err)
 		}
-		res, err = v.Verify(context.Background(), onDelta.Cert, onDelta.Intermediates(), pki.Options{})
+		res, err := v.Verify(context.Background(), onDelta.Cert, onDelta.Intermediates(), pki.Options{})
 		wantStatuses(t, res, err, pki.StatusGood, "crl", "crl")
+		if len(asked) != 1 || !strings.HasSuffix(asked[0], "-delta.crl") {
+			t.Errorf("asked for %v, want the delta named by FreshestCRL", asked)
+		}
 	})
 	t.Run("delta fetched from FreshestCRL", func(t *testing.T) {
 		_, err := c.verify(onDelta)
-		if err == nil {
-			// Known gap (reported to the verifier's owner): Verify fetches
-			// the CRL distribution points only, not the FreshestCRL URLs,
-			// so a delta CRL counts only when loaded offline. Revocations
-			// on the delta are then seen when the next base is published.
-			t.Skip("verifier does not fetch FreshestCRL delta CRLs yet")
-		}
 		wantErr(t, err, pki.ErrRevoked)
+		res, err := c.verify(good)
+		wantStatuses(t, res, err, pki.StatusGood, "crl", "crl")
+	})
+	t.Run("delta fetched when the base is cached", func(t *testing.T) {
+		// A verifier that holds the base fetches the delta, and only it.
+		var asked []string
+		v, err := pki.NewVerifier(pki.Config{Roots: []*x509.Certificate{c.p.Root()}, Revocation: pki.RevocationCRLOnly,
+			CRLs: []*x509.RevocationList{rootCRL, subBase}, HTTPClient: recording(&asked)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = v.Verify(context.Background(), onDelta.Cert, onDelta.Intermediates(), pki.Options{})
+		wantErr(t, err, pki.ErrRevoked)
+		if len(asked) != 1 || !strings.HasSuffix(asked[0], "-delta.crl") {
+			t.Errorf("fetched %v, want the delta only", asked)
+		}
+		// Cached like a base CRL: not fetched again before its nextUpdate.
+		_, err = v.Verify(context.Background(), onDelta.Cert, onDelta.Intermediates(), pki.Options{})
+		wantErr(t, err, pki.ErrRevoked)
+		if len(asked) != 1 {
+			t.Errorf("delta fetched again: %v", asked)
+		}
 	})
 }
 
@@ -335,3 +366,26 @@ func noFetch(t *testing.T) *http.Client {
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// recording is an HTTP client that notes the URLs it fetches.
+func recording(urls *[]string) *http.Client {
+	var mu sync.Mutex
+	return &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		mu.Lock()
+		*urls = append(*urls, r.URL.String())
+		mu.Unlock()
+		return http.DefaultTransport.RoundTrip(r)
+	})}
+}
+
+// unreachable is an HTTP client that notes the URLs asked for and reaches
+// none of them.
+func unreachable(urls *[]string) *http.Client {
+	var mu sync.Mutex
+	return &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		mu.Lock()
+		*urls = append(*urls, r.URL.String())
+		mu.Unlock()
+		return nil, errors.New("network unreachable (test)")
+	})}
+}

@@ -136,6 +136,7 @@ type Verifier struct {
 	clock         func() time.Time
 	chains        *chainCache
 	crls          *crlStore
+	dps           *dpCache
 	ocsp          *ocspCache
 	http          *http.Client
 	policy        policyInput
@@ -184,6 +185,7 @@ func NewVerifier(cfg Config) (*Verifier, error) {
 		intermediates: newCertPool(cfg.Intermediates),
 		clock:         cfg.Clock,
 		crls:          newCRLStore(),
+		dps:           newDPCache(),
 		ocsp:          newOCSPCache(),
 		http:          cfg.HTTPClient,
 	}

@@ -19,11 +19,12 @@ type authority struct {
 	issued  map[string]bool // serial numbers (decimal) it has signed
 	revoked []revocation    // in revocation order
 
-	crlNumber  int64 // last CRL number used; each signed CRL takes the next
-	delta      bool  // publishes delta CRLs (WithDeltaCRL)
-	baseCount  int   // revoked[:baseCount] are on the base CRL when delta
-	baseNumber int64 // CRL number of the current base CRL
-	fixedCRL   []byte
+	// crlNumber is the last CRL number used. Each CRL issued takes the
+	// next; base and delta CRLs share the sequence (RFC 5280 §5.2.4).
+	crlNumber int64
+	delta     bool          // publishes delta CRLs (WithDeltaCRL)
+	base      publishedBase // the base CRL in force when delta
+	fixedCRL  []byte
 
 	responder      *signerCert // delegated OCSP responder, made on first use
 	noEKUResponder *signerCert // FaultOCSPDelegateNoEKU, made on first use
@@ -40,9 +41,6 @@ func newAuthority(name string, cert *x509.Certificate, key crypto.Signer, parent
 	if parent == nil {
 		a.issued[cert.SerialNumber.String()] = true // the root's own, self-issued
 	}
-	// The first base CRL: number 1, nothing on it.
-	a.crlNumber = 1
-	a.baseNumber = 1
 	return a
 }
 

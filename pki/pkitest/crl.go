@@ -38,17 +38,17 @@ func (p *PKI) DeltaCRL(ca *x509.Certificate) []byte {
 	return der
 }
 
-// PublishBaseCRL moves every revocation so far onto the base CRL of each
-// CA publishing deltas; later revocations go on the delta CRL until the
-// next call.
+// PublishBaseCRL publishes a new base CRL, carrying every revocation so
+// far, for each CA publishing deltas; later revocations go on the delta
+// CRLs, which refer to this base, until the next call. A base also
+// publishes itself when the last one expires by the PKI clock.
 func (p *PKI) PublishBaseCRL() {
+	now := p.now()
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	for _, a := range []*authority{p.root, p.sub} {
 		if a.delta {
-			a.baseCount = len(a.revoked)
-			a.crlNumber++
-			a.baseNumber = a.crlNumber
+			a.publishBase(now)
 		}
 	}
 }
@@ -106,8 +106,9 @@ func (p *PKI) mustAuthority(ca *x509.Certificate) *authority {
 	panic("pkitest: not a CA of this PKI")
 }
 
-// signCRL signs a's base (or delta) CRL as of now, applying the CRL faults
-// that concern content and signature.
+// signCRL signs a's CRL as of now — the complete CRL, or for a CA
+// publishing deltas the base in force or a new delta — applying the CRL
+// faults that concern content and signature.
 func (p *PKI) signCRL(a *authority, delta bool) ([]byte, error) {
 	now := p.now()
 	p.mu.Lock()
@@ -116,27 +117,34 @@ func (p *PKI) signCRL(a *authority, delta bool) ([]byte, error) {
 		p.mu.Unlock()
 		return der, nil
 	}
-	revoked := a.revoked
+	revoked, number, thisUpdate := a.revoked, int64(0), now
+	var base publishedBase
 	if a.delta {
+		// See crl_base.go: the base is re-served as published, a delta
+		// is issued now against it.
+		base = a.currentBase(now, p.cfg.crlValidity)
 		if delta {
-			revoked = a.revoked[a.baseCount:]
+			revoked = a.revoked[base.count:]
 		} else {
-			revoked = a.revoked[:a.baseCount]
+			revoked, number, thisUpdate = a.revoked[:base.count], base.number, base.thisUpdate
 		}
+	}
+	if number == 0 {
+		a.crlNumber++
+		number = a.crlNumber
 	}
 	entries := make([]x509.RevocationListEntry, len(revoked))
 	for i, r := range revoked {
 		entries[i] = x509.RevocationListEntry{SerialNumber: r.serial, RevocationTime: r.at, ReasonCode: r.reason}
 	}
-	a.crlNumber++
 	tmpl := &x509.RevocationList{
 		RevokedCertificateEntries: entries,
-		Number:                    big.NewInt(a.crlNumber),
-		ThisUpdate:                now,
-		NextUpdate:                now.Add(p.cfg.crlValidity),
+		Number:                    big.NewInt(number),
+		ThisUpdate:                thisUpdate,
+		NextUpdate:                thisUpdate.Add(p.cfg.crlValidity),
 	}
 	if delta {
-		ind, err := asn1.Marshal(big.NewInt(a.baseNumber))
+		ind, err := asn1.Marshal(big.NewInt(base.number))
 		if err != nil {
 			p.mu.Unlock()
 			return nil, err

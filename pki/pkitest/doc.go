@@ -12,7 +12,8 @@
 //	leaves  PKI.Issue, with the VGCA UID attributes (AgencySubject, PersonSubject)
 //
 // and two httptest servers: a CRL server (a CRL per CA, signed afresh on each
-// request with the injected clock, optionally a delta CRL) and an OCSP
+// request with the injected clock; optionally a base CRL re-served as
+// published and a delta CRL numbered after it) and an OCSP
 // responder (golang.org/x/crypto/ocsp; responses signed by the issuer or by a
 // delegated responder holding the OCSPSigning EKU). Every certificate it
 // issues names them in its CRL distribution points and AIA OCSP extension.

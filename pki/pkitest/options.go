@@ -60,8 +60,9 @@ func WithSHA1SubCA() Option { return func(c *config) { c.sha1SubCA = true } }
 func WithDelegatedOCSP() Option { return func(c *config) { c.delegatedOCSP = true } }
 
 // WithDeltaCRL makes the sub-CA publish delta CRLs: certificates it issues
-// carry a FreshestCRL extension, the base CRL holds the revocations up to
-// the last PublishBaseCRL, the delta CRL the ones after it.
+// carry a FreshestCRL extension, the base CRL is the one published last
+// (PublishBaseCRL, or on expiry) with every revocation known then, and the
+// delta CRL, numbered after it, holds the revocations since.
 func WithDeltaCRL() Option { return func(c *config) { c.deltaCRL = true } }
 
 // WithCRLValidity sets nextUpdate − thisUpdate of served CRLs (default 24h).

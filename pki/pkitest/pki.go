@@ -114,7 +114,11 @@ func NewPKI(t testing.TB, opts ...Option) *PKI {
 	}
 	subCert := p.mustSign(t, subTmpl, p.root, subKey)
 	p.sub = newAuthority("subca", subCert, subKey, p.root)
-	p.sub.delta = cfg.deltaCRL
+	if cfg.deltaCRL {
+		// The first base CRL, empty, published with the CA.
+		p.sub.delta = true
+		p.sub.publishBase(now)
+	}
 	// The servers started before the CAs existed (certificates name their
 	// URLs); closing ready publishes the CAs to the handler goroutines.
 	close(p.ready)
