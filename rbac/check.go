@@ -13,8 +13,9 @@ import "context"
 // mutation may still fail on state (ErrConflict: already active, unit
 // merged…). Mutations run the same check again inside their transaction.
 //
-// With the memory store it walks O(depth) parent pointers and allocates
-// nothing when the answer is yes.
+// With the memory store it costs one map look-up per account (actor and
+// target) and an O(depth) integer walk, and allocates nothing when the
+// answer is yes.
 func (s *Service) Can(ctx context.Context, actor string, action Action, target Target) error {
 	if s.fast != nil {
 		tx := s.fast.AcquireRead()
@@ -57,21 +58,29 @@ func (s *Service) can(tx ReadTx, actor string, action Action, t Target) error {
 // power there. A grant counts only while its role is still an admin role of
 // the subsystem, so editing a role definition cannot leave stale powers.
 func power(tx ReadTx, actor string, sub SubsystemID, unit UnitID) (lvl Level, ok bool) {
-	supers, _ := tx.SuperAdminsOf(actor)
-	for i := range supers {
-		if covers(tx, supers[i].Unit, unit) {
+	v := viewOf(tx)
+	return powerAt(v, actor, sub, nil, v.ref(unit))
+}
+
+// powerAt is power on a ruleView with the unit already resolved. def is
+// sub's definition when the caller has it, else nil.
+func powerAt(v ruleView, actor string, sub SubsystemID, def *Subsystem, unit unitRef) (lvl Level, ok bool) {
+	h, err := v.holding(actor, sub)
+	for _, su := range h.supers {
+		if v.coversRef(su, unit) {
 			return LevelSuper, true
 		}
 	}
-	if sub == "" {
+	if sub == "" || err != nil || h.m.State != Active || h.m.Locked {
 		return 0, false
 	}
-	m, err := tx.Membership(actor, sub)
-	if err != nil || m.State != Active || m.Locked {
-		return 0, false
+	if def == nil {
+		if def, err = v.subsystemDef(sub); err != nil {
+			return 0, false
+		}
 	}
-	lvl, ok = adminLevel(tx, &m)
-	if !ok || !covers(tx, m.Unit, unit) {
+	lvl, ok = adminLevelIn(def, h.m)
+	if !ok || !v.coversRef(h.at, unit) {
 		return 0, false
 	}
 	return lvl, true
@@ -80,23 +89,23 @@ func power(tx ReadTx, actor string, sub SubsystemID, unit UnitID) (lvl Level, ok
 // adminLevel is the lowest level among m's grants of roles that are admin
 // roles of its subsystem.
 func adminLevel(tx ReadTx, m *Membership) (Level, bool) {
+	def, err := viewOf(tx).subsystemDef(m.Subsystem)
+	if err != nil {
+		return 0, false
+	}
+	return adminLevelIn(def, m)
+}
+
+// adminLevelIn is adminLevel with m's subsystem definition in hand.
+func adminLevelIn(def *Subsystem, m *Membership) (Level, bool) {
 	var best Level
 	found := false
-	var sub Subsystem
-	loaded := false
 	for i := range m.Roles {
 		g := &m.Roles[i]
 		if g.Level < 1 || (found && g.Level >= best) {
 			continue
 		}
-		if !loaded {
-			var err error
-			if sub, err = tx.Subsystem(m.Subsystem); err != nil {
-				return 0, false
-			}
-			loaded = true
-		}
-		if r, ok := sub.role(g.Role); ok && r.Admin {
+		if r, ok := def.role(g.Role); ok && r.Admin {
 			best, found = g.Level, true
 		}
 	}
@@ -107,23 +116,23 @@ func adminLevel(tx ReadTx, m *Membership) (Level, bool) {
 // is a super admin anywhere, else its lowest admin grant level on sub, else
 // (false) an ordinary user. A locked or pending admin keeps its standing:
 // locking an admin must not let its subordinates act on it.
-func standing(tx ReadTx, account string, sub SubsystemID) (Level, bool) {
-	m, err := tx.Membership(account, sub)
-	if err != nil {
-		m = Membership{}
-	}
-	return standingOf(tx, account, &m)
+func standing(v ruleView, account string, sub SubsystemID) (Level, bool) {
+	h, _ := v.holding(account, sub)
+	return standingOf(h)
 }
 
-// standingOf is standing with the target's membership already read (a
-// zero Membership when it has none).
-func standingOf(tx ReadTx, account string, m *Membership) (Level, bool) {
-	if supers, _ := tx.SuperAdminsOf(account); len(supers) > 0 {
+// standingOf is standing from what the account holds (h.m nil when it has
+// no membership of the subsystem).
+func standingOf(h holding) (Level, bool) {
+	if len(h.supers) > 0 {
 		return LevelSuper, true
+	}
+	if h.m == nil {
+		return 0, false
 	}
 	var best Level
 	found := false
-	for _, g := range m.Roles {
+	for _, g := range h.m.Roles {
 		// Any levelled grant counts here, admin role or not: when in doubt
 		// the target stands higher, which only ever refuses more.
 		if g.Level >= 1 && (!found || g.Level < best) {
@@ -141,24 +150,25 @@ func (s *Service) canMember(tx ReadTx, actor string, action Action, t Target) er
 	if t.Account == "" || t.Subsystem == "" {
 		return invalid("target needs an account and a subsystem")
 	}
-	sub, err := tx.Subsystem(t.Subsystem)
+	v := viewOf(tx)
+	sub, err := v.subsystemDef(t.Subsystem)
 	if err != nil {
 		return notFoundErr(err, "subsystem "+string(t.Subsystem))
 	}
 	// Where the target is: its membership's unit, or for Add the unit it
 	// is to join.
-	var m Membership
-	var at UnitID
+	var target holding
+	var at unitRef
 	if action == ActAdd {
-		at = t.Unit
-		if at == "" {
+		if t.Unit == "" {
 			return invalid("add needs a unit")
 		}
+		target, _ = v.holding(t.Account, "") // its super-admin units only
+		at = v.ref(t.Unit)
+	} else if target, err = v.holding(t.Account, t.Subsystem); err == nil {
+		at = target.at
 	} else {
-		if m, err = tx.Membership(t.Account, t.Subsystem); err != nil {
-			return notFoundErr(err, "membership of "+t.Account+" on "+string(t.Subsystem))
-		}
-		at = m.Unit
+		return notFoundErr(err, "membership of "+t.Account+" on "+string(t.Subsystem))
 	}
 	if action == ActView && t.Account == actor {
 		return nil
@@ -167,10 +177,10 @@ func (s *Service) canMember(tx ReadTx, actor string, action Action, t Target) er
 	var mine Level
 	if !op {
 		var ok bool
-		if mine, ok = power(tx, actor, t.Subsystem, at); !ok {
-			return deny(actor, action, t, RuleOutsideScope, "not an admin of "+string(t.Subsystem)+" over unit "+string(at))
+		if mine, ok = powerAt(v, actor, t.Subsystem, sub, at); !ok {
+			return deny(actor, action, t, RuleOutsideScope, "not an admin of "+string(t.Subsystem)+" over unit "+string(at.id))
 		}
-		if theirs, ok := standingOf(tx, t.Account, &m); ok && theirs <= mine {
+		if theirs, ok := standingOf(target); ok && theirs <= mine {
 			return deny(actor, action, t, RulePeerOrSuperior, "the target is a peer or a superior")
 		}
 	}
@@ -180,16 +190,16 @@ func (s *Service) canMember(tx ReadTx, actor string, action Action, t Target) er
 			return invalid("change-unit needs the new unit")
 		}
 		if !op {
-			there, ok := power(tx, actor, t.Subsystem, t.Unit)
+			there, ok := powerAt(v, actor, t.Subsystem, sub, v.ref(t.Unit))
 			if !ok {
 				return deny(actor, action, t, RuleOutsideScope, "the new unit "+string(t.Unit)+" is outside the actor's scope")
 			}
-			if theirs, ok := standing(tx, t.Account, t.Subsystem); ok && theirs <= there {
+			if theirs, ok := standing(v, t.Account, t.Subsystem); ok && theirs <= there {
 				return deny(actor, action, t, RulePeerOrSuperior, "the target would be a peer or superior at the new unit")
 			}
 		}
 	case ActGrant:
-		return s.canGrantRole(tx, actor, action, t, &sub, at, mine, op, t.Role, t.Level)
+		return s.canGrantRole(tx, actor, action, t, sub, at.id, mine, op, t.Role, t.Level)
 	case ActSetGroup:
 		if t.Group == "" {
 			return nil
@@ -203,7 +213,7 @@ func (s *Service) canMember(tx ReadTx, actor string, action Action, t Target) er
 		}
 		// Joining a group that carries a role is a grant of that role, at
 		// the level just below the actor's: the same check, no side door.
-		return s.canGrantRole(tx, actor, action, t, &sub, at, mine, op, g.Role, groupLevel(&sub, g, mine))
+		return s.canGrantRole(tx, actor, action, t, sub, at.id, mine, op, g.Role, groupLevel(sub, g, mine))
 	case ActRevoke:
 		if _, ok := sub.role(t.Role); !ok {
 			return invalid("subsystem %s has no role %q", t.Subsystem, t.Role)

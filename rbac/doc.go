@@ -35,8 +35,12 @@
 // Store holds data only; MemoryStore is the default and rbac/sqlstore
 // keeps the same on SQLite and PostgreSQL. rbac/rbactest.TestStore is the
 // conformance suite both pass. With the memory store, Can and Authorize
-// allocate nothing and walk O(depth) parent pointers (FastReader,
-// Ancestry).
+// allocate nothing: the rules read it through an internal view (view.go)
+// that the memory store answers from compact indexes — one map look-up per
+// account reaches its memberships (stored as values) and super-admin units,
+// units are dense numbers with a parent array, so "A covers B" is a walk of
+// a few integers. Other stores are read through plain ReadTx calls; the
+// rules are the same code either way (TestFastPathAgrees).
 //
 // # Merges
 //

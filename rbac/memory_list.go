@@ -41,7 +41,7 @@ func (s *memState) ListMemberships(q MembershipQuery) ([]Membership, error) {
 	slices.SortFunc(keys, cmpKey)
 	var out []Membership
 	for _, k := range keys {
-		m := s.members[k]
+		m := s.find(k)
 		if !s.matches(m, &q) {
 			continue
 		}

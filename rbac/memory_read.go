@@ -32,13 +32,13 @@ func (s *memState) Subsystem(id SubsystemID) (Subsystem, error) {
 	if !ok {
 		return Subsystem{}, ErrNotFound
 	}
-	return sub, nil
+	return *sub, nil
 }
 
 func (s *memState) Subsystems() ([]Subsystem, error) {
 	out := make([]Subsystem, 0, len(s.subsystems))
 	for _, sub := range s.subsystems {
-		out = append(out, sub)
+		out = append(out, *sub)
 	}
 	slices.SortFunc(out, func(a, b Subsystem) int { return strings.Compare(string(a.ID), string(b.ID)) })
 	return out, nil
@@ -53,18 +53,18 @@ func (s *memState) Account(techID string) (Account, error) {
 }
 
 func (s *memState) Membership(account string, sub SubsystemID) (Membership, error) {
-	m, ok := s.members[MembershipKey{account, sub}]
-	if !ok {
+	m := s.find(MembershipKey{account, sub})
+	if m == nil {
 		return Membership{}, ErrNotFound
 	}
 	return *m, nil
 }
 
 func (s *memState) MembershipsOf(account string) ([]Membership, error) {
-	subs := s.byAccount[account]
-	out := make([]Membership, 0, len(subs))
-	for _, sub := range subs {
-		out = append(out, *s.members[MembershipKey{account, sub}])
+	h := s.holders[account]
+	out := make([]Membership, len(h.ms))
+	for i := range h.ms {
+		out[i] = h.ms[i].m
 	}
 	return out, nil
 }
@@ -72,7 +72,7 @@ func (s *memState) MembershipsOf(account string) ([]Membership, error) {
 func (s *memState) collect(set map[MembershipKey]struct{}) []Membership {
 	out := make([]Membership, 0, len(set))
 	for k := range set {
-		out = append(out, *s.members[k])
+		out = append(out, *s.find(k))
 	}
 	slices.SortFunc(out, cmpMembership)
 	return out
@@ -95,7 +95,7 @@ func (s *memState) AdminsIn(unit UnitID) ([]Membership, error) {
 func (s *memState) SuperAdmins(unit UnitID) ([]SuperAdmin, error) { return s.supersIn[unit], nil }
 
 func (s *memState) SuperAdminsOf(account string) ([]SuperAdmin, error) {
-	return s.supersOf[account], nil
+	return s.holders[account].supers, nil
 }
 
 func (s *memState) SuperAdminRequest(id string) (SuperAdminRequest, error) {

@@ -46,7 +46,8 @@ func (tx *memTx) PutSubsystem(s Subsystem) error {
 			delete(tx.subsystems, s.ID)
 		}
 	})
-	tx.subsystems[s.ID] = cloneSubsystem(s)
+	c := cloneSubsystem(s)
+	tx.subsystems[s.ID] = &c
 	return nil
 }
 
@@ -71,7 +72,12 @@ func (tx *memTx) PutMembership(m Membership) error {
 		return invalid("membership without account or subsystem")
 	}
 	k := m.Key()
-	old, had := tx.members[k]
+	var old Membership
+	p := tx.find(k)
+	had := p != nil
+	if had {
+		old = *p
+	}
 	tx.log(func() {
 		if had {
 			tx.setMembership(old)
@@ -80,16 +86,17 @@ func (tx *memTx) PutMembership(m Membership) error {
 		}
 	})
 	m.Roles = slices.Clone(m.Roles)
-	tx.setMembership(&m)
+	tx.setMembership(m)
 	return nil
 }
 
 func (tx *memTx) DeleteMembership(account string, sub SubsystemID) error {
 	k := MembershipKey{account, sub}
-	old, had := tx.members[k]
-	if !had {
+	p := tx.find(k)
+	if p == nil {
 		return fmt.Errorf("%w: membership %s on %s", ErrNotFound, account, sub)
 	}
+	old := *p
 	tx.log(func() { tx.setMembership(old) })
 	tx.delMembership(k)
 	return nil

@@ -28,6 +28,11 @@ type Config struct {
 	// Memberships is the number of ordinary memberships (admins come on
 	// top), spread over 4 subsystems, two per account.
 	Memberships int
+	// CountAdmins makes Memberships the total, admins' memberships
+	// included, so that the store holds exactly Memberships memberships;
+	// Generate fails when that is fewer than the admins need (4 per
+	// province and district, 1 per commune).
+	CountAdmins bool
 	// Pairs is how many (admin, managed membership) pairs to return for
 	// benchmarks.
 	Pairs int
@@ -43,8 +48,14 @@ type Pair struct {
 
 // Dataset is what Generate made.
 type Dataset struct {
+	// Memberships counts the ordinary ones; Admins the admins' (one
+	// membership each). SuperAdmins are records, not memberships.
 	Units, Accounts, Memberships, Admins, SuperAdmins int
-	Pairs                                             []Pair
+	// Levels is the depth of the unit tree, the national root included.
+	Levels int
+	// PerSubsystem counts memberships (admins' included) by subsystem.
+	PerSubsystem map[rbac.SubsystemID]int
+	Pairs        []Pair
 }
 
 var subsystems = []rbac.SubsystemID{rbac.SubsystemQuantri, rbac.SubsystemPAKN, rbac.SubsystemCSDL, SubsystemDVC}
@@ -60,7 +71,7 @@ var subsystems = []rbac.SubsystemID{rbac.SubsystemQuantri, rbac.SubsystemPAKN, r
 // Ordinary memberships go to random communes and offices.
 func Generate(ctx context.Context, store rbac.Store, units []GSOUnit, cfg Config) (*Dataset, error) {
 	rng := rand.New(rand.NewPCG(cfg.Seed, 2025))
-	ds := &Dataset{}
+	ds := &Dataset{Levels: 4, PerSubsystem: map[rbac.SubsystemID]int{}}
 	b := &batcher{ctx: ctx, store: store}
 	type place struct {
 		id              rbac.UnitID
@@ -85,9 +96,12 @@ func Generate(ctx context.Context, store rbac.Store, units []GSOUnit, cfg Config
 			communes++
 		}
 	}
-	extra := 0
+	// Offices per commune: the room left under cfg.Units shared out, the
+	// first (room mod communes) communes taking one more, so that the tree
+	// has exactly cfg.Units units.
+	extra, more := 0, 0
 	if room := cfg.Units - len(units) - 1; room > 0 && communes > 0 {
-		extra = room / communes
+		extra, more = room/communes, room%communes
 	}
 	ci := 0
 	for _, u := range units {
@@ -117,7 +131,14 @@ func Generate(ctx context.Context, store rbac.Store, units []GSOUnit, cfg Config
 			district := u.ParentID()
 			p := place{id: rbac.UnitID(u.UnitID()), commune: rbac.UnitID(u.UnitID()), district: district, prov: parentOf[district], communeAdminSub: sub}
 			leaves = append(leaves, p)
-			for k := 1; k <= extra; k++ {
+			offices := extra
+			if ci <= more {
+				offices++
+			}
+			if offices > 0 {
+				ds.Levels = 5
+			}
+			for k := 1; k <= offices; k++ {
 				id := rbac.UnitID(fmt.Sprintf("%s-%d", u.UnitID(), k))
 				b.put(func(tx rbac.Tx) error {
 					return tx.PutUnit(rbac.Unit{ID: id, Parent: p.commune, Name: fmt.Sprintf("Tổ dân phố %d, %s", k, u.Name), Kind: rbac.KindOther, State: rbac.UnitLive})
@@ -129,14 +150,20 @@ func Generate(ctx context.Context, store rbac.Store, units []GSOUnit, cfg Config
 			}
 		}
 	}
+	ordinary := cfg.Memberships
+	if cfg.CountAdmins {
+		if ordinary -= ds.Admins; ordinary < 0 {
+			return nil, fmt.Errorf("rbacgen: %d memberships are fewer than the %d admins need", cfg.Memberships, ds.Admins)
+		}
+	}
 	// Ordinary memberships: two per account, on two different subsystems.
-	for i := 0; i < cfg.Memberships; i += 2 {
+	for i := 0; i < ordinary; i += 2 {
 		acc := fmt.Sprintf("m%07d", i/2)
 		name := fmt.Sprintf("%s %s %d", family[rng.IntN(len(family))], given[rng.IntN(len(given))], i/2)
 		b.put(func(tx rbac.Tx) error { return tx.PutAccount(rbac.Account{TechID: acc, Type: 1, FullName: name}) })
 		ds.Accounts++
 		first := rng.IntN(len(subsystems))
-		for j := 0; j < 2 && i+j < cfg.Memberships; j++ {
+		for j := 0; j < 2 && i+j < ordinary; j++ {
 			sub := subsystems[(first+j)%len(subsystems)]
 			p := leaves[rng.IntN(len(leaves))]
 			m := rbac.Membership{Account: acc, Subsystem: sub, Unit: p.id, State: rbac.Active}
@@ -148,6 +175,7 @@ func Generate(ctx context.Context, store rbac.Store, units []GSOUnit, cfg Config
 			}
 			b.put(func(tx rbac.Tx) error { return tx.PutMembership(m) })
 			ds.Memberships++
+			ds.PerSubsystem[sub]++
 			if len(ds.Pairs) < cfg.Pairs {
 				// An admin that covers it, from the commune up to the super admin.
 				var pr Pair
@@ -208,6 +236,7 @@ func (b *batcher) admin(ds *Dataset, acc string, sub rbac.SubsystemID, unit rbac
 			Roles: []rbac.RoleGrant{{Role: role, Level: lvl}}})
 	})
 	ds.Admins++
+	ds.PerSubsystem[sub]++
 }
 
 func (b *batcher) flush() error {

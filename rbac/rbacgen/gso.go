@@ -2,6 +2,7 @@ package rbacgen
 
 import (
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -30,9 +31,59 @@ type MergeRow struct {
 	Partial   bool
 }
 
+// Limits on a GSO file. The real units file is about 1 MB and 10,806 rows;
+// the limits leave room for growth and stop a wrong or hostile file from
+// eating memory.
+const (
+	MaxCSVBytes = 32 << 20
+	MaxCSVRows  = 500_000
+	MaxCSVField = 1024 // bytes in one cell
+)
+
+// ErrTooLarge is wrapped by a CSVError when a file passes a limit.
+var ErrTooLarge = errors.New("rbacgen: file too large")
+
+// CSVError is a malformed GSO file: the row (1 is the header) and why.
+type CSVError struct {
+	Row int
+	Msg string
+	Err error // the cause (a *csv.ParseError, ErrTooLarge…), if any
+}
+
+func (e *CSVError) Error() string {
+	msg := "rbacgen: row " + strconv.Itoa(e.Row) + ": " + e.Msg
+	if e.Err != nil {
+		msg += ": " + e.Err.Error()
+	}
+	return msg
+}
+
+func (e *CSVError) Unwrap() error { return e.Err }
+
 // LoadUnits reads the units file.
-func LoadUnits(path string) ([]GSOUnit, error) {
-	rows, err := readCSV(path, []string{"level", "code", "parent_code", "type", "name"})
+func LoadUnits(path string) ([]GSOUnit, error) { return load(path, ReadUnits) }
+
+// LoadMerges reads the merges file.
+func LoadMerges(path string) ([]MergeRow, error) { return load(path, ReadMerges) }
+
+func load[T any](path string, read func(io.Reader) (T, error)) (T, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	defer f.Close()
+	out, err := read(f)
+	if err != nil {
+		return out, fmt.Errorf("%s: %w", path, err)
+	}
+	return out, nil
+}
+
+// ReadUnits reads a units file (level, code, parent_code, type, name).
+// Errors are *CSVError.
+func ReadUnits(r io.Reader) ([]GSOUnit, error) {
+	rows, err := readCSV(r, []string{"level", "code", "parent_code", "type", "name"})
 	if err != nil {
 		return nil, err
 	}
@@ -40,16 +91,17 @@ func LoadUnits(path string) ([]GSOUnit, error) {
 	for i, r := range rows {
 		lvl, err := strconv.Atoi(r[0])
 		if err != nil || lvl < 1 || lvl > 3 {
-			return nil, fmt.Errorf("%s: row %d: bad level %q", path, i+2, r[0])
+			return nil, &CSVError{Row: i + 2, Msg: fmt.Sprintf("bad level %q", r[0])}
 		}
 		out = append(out, GSOUnit{Level: lvl, Code: r[1], Parent: r[2], Type: r[3], Name: r[4]})
 	}
 	return out, nil
 }
 
-// LoadMerges reads the merges file.
-func LoadMerges(path string) ([]MergeRow, error) {
-	rows, err := readCSV(path, []string{"new_level", "new_code", "new_name", "new_parent_code", "old_code", "old_name", "kind"})
+// ReadMerges reads a merges file (new_level, new_code, new_name,
+// new_parent_code, old_code, old_name, kind). Errors are *CSVError.
+func ReadMerges(r io.Reader) ([]MergeRow, error) {
+	rows, err := readCSV(r, []string{"new_level", "new_code", "new_name", "new_parent_code", "old_code", "old_name", "kind"})
 	if err != nil {
 		return nil, err
 	}
@@ -57,32 +109,46 @@ func LoadMerges(path string) ([]MergeRow, error) {
 	for i, r := range rows {
 		lvl, err := strconv.Atoi(r[0])
 		if err != nil || lvl < 1 || lvl > 2 {
-			return nil, fmt.Errorf("%s: row %d: bad level %q", path, i+2, r[0])
+			return nil, &CSVError{Row: i + 2, Msg: fmt.Sprintf("bad level %q", r[0])}
 		}
 		if r[6] != "full" && r[6] != "partial" {
-			return nil, fmt.Errorf("%s: row %d: kind %q", path, i+2, r[6])
+			return nil, &CSVError{Row: i + 2, Msg: fmt.Sprintf("kind %q", r[6])}
 		}
 		out = append(out, MergeRow{NewLevel: lvl, NewCode: r[1], NewName: r[2], NewParent: r[3], OldCode: r[4], OldName: r[5], Partial: r[6] == "partial"})
 	}
 	return out, nil
 }
 
-func readCSV(path string, header []string) ([][]string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
+// capped reads at most n bytes and then fails with ErrTooLarge, rather than
+// stopping quietly as io.LimitReader would.
+type capped struct {
+	r io.Reader
+	n int64
+}
+
+func (c *capped) Read(p []byte) (int, error) {
+	if c.n <= 0 {
+		return 0, ErrTooLarge
 	}
-	defer f.Close()
-	r := csv.NewReader(f)
+	if int64(len(p)) > c.n {
+		p = p[:c.n]
+	}
+	k, err := c.r.Read(p)
+	c.n -= int64(k)
+	return k, err
+}
+
+func readCSV(in io.Reader, header []string) ([][]string, error) {
+	r := csv.NewReader(&capped{in, MaxCSVBytes})
 	r.FieldsPerRecord = len(header)
 	head, err := r.Read()
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, &CSVError{Row: 1, Msg: "header", Err: err}
 	}
 	head[0] = strings.TrimPrefix(head[0], "\ufeff")
 	for i := range header {
 		if head[i] != header[i] {
-			return nil, fmt.Errorf("%s: column %d is %q, want %q", path, i+1, head[i], header[i])
+			return nil, &CSVError{Row: 1, Msg: fmt.Sprintf("column %d is %q, want %q", i+1, head[i], header[i])}
 		}
 	}
 	var rows [][]string
@@ -91,10 +157,17 @@ func readCSV(path string, header []string) ([][]string, error) {
 		if err == io.EOF {
 			return rows, nil
 		}
+		row := len(rows) + 2
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
+			return nil, &CSVError{Row: row, Msg: "malformed", Err: err}
+		}
+		if len(rows) == MaxCSVRows {
+			return nil, &CSVError{Row: row, Msg: "more than " + strconv.Itoa(MaxCSVRows) + " rows", Err: ErrTooLarge}
 		}
 		for i := range rec {
+			if len(rec[i]) > MaxCSVField {
+				return nil, &CSVError{Row: row, Msg: fmt.Sprintf("column %d longer than %d bytes", i+1, MaxCSVField), Err: ErrTooLarge}
+			}
 			rec[i] = strings.TrimSpace(rec[i])
 		}
 		rows = append(rows, rec)
