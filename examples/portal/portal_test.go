@@ -173,6 +173,12 @@ func TestPortalLoginSingleSignOnAndSingleLogout(t *testing.T) {
 		t.Fatalf("SSO into PAKN: status %d at %s\n%s", resp.StatusCode, resp.Request.URL, page)
 	}
 
+	// Signing in to PAKN left the portal's own session alone (both apps
+	// are on one loopback host, and cookies ignore the port).
+	if _, home := get(t, c, s.PortalURL+"/"); !strings.Contains(home, "Xin chào") {
+		t.Fatalf("portal session lost after SSO into PAKN:\n%s", home)
+	}
+
 	// A logout without the CSRF token is refused and keeps the session.
 	resp, err := c.PostForm(s.PAKNURL+"/auth/logout", url.Values{"csrf": {"forged"}})
 	if err != nil {

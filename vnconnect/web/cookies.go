@@ -15,7 +15,8 @@ const (
 
 	// DevSessionCookieName and DevLoginCookieName are used instead when
 	// BaseURL is http on a loopback host (local development): browsers
-	// refuse __Host- and Secure cookies over http.
+	// refuse __Host- and Secure cookies over http. When BaseURL has a port,
+	// "-<port>" is appended (see Handler.CookieNames).
 	DevSessionCookieName = "rpkit-session"
 	DevLoginCookieName   = "rpkit-login"
 )
@@ -32,9 +33,18 @@ type cookiePolicy struct {
 	secure         bool
 }
 
-func newCookiePolicy(dev bool) cookiePolicy {
+func newCookiePolicy(dev bool, port string) cookiePolicy {
 	if dev {
-		return cookiePolicy{session: DevSessionCookieName, login: DevLoginCookieName}
+		p := cookiePolicy{session: DevSessionCookieName, login: DevLoginCookieName}
+		if port != "" {
+			// Browsers do not keep cookies apart by port, and local
+			// development runs several apps on one loopback host: without
+			// the port, signing in to one app would overwrite the other's
+			// session cookie.
+			p.session += "-" + port
+			p.login += "-" + port
+		}
+		return p
 	}
 	return cookiePolicy{session: SessionCookieName, login: LoginCookieName, secure: true}
 }
@@ -108,4 +118,10 @@ func isToken(s string) bool {
 		}
 	}
 	return true
+}
+
+// CookieNames returns the names of the session cookie and the pre-login
+// binding cookie this Handler sets.
+func (h *Handler) CookieNames() (session, login string) {
+	return h.cookie.session, h.cookie.login
 }

@@ -54,7 +54,8 @@
 // does not hand out cookies. The cookie is __Host-rpkit-session, Secure,
 // HttpOnly, SameSite=Lax, Path=/, without Max-Age (it ends with the browser).
 // When BaseURL is http on a loopback host (local development) the cookies
-// are named rpkit-session and rpkit-login and are not Secure, because
+// are named rpkit-session-<port> and rpkit-login-<port> (browsers do not keep
+// cookies apart by port) and are not Secure, because
 // browsers refuse __Host- and Secure cookies over http; any other http
 // BaseURL is refused by New.
 //

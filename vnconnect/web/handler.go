@@ -179,7 +179,7 @@ func New(cfg Config) (*Handler, error) {
 		idle:    orDuration(cfg.IdleTimeout, DefaultIdleTimeout), absolute: orDuration(cfg.AbsoluteTimeout, DefaultAbsoluteTimeout),
 		touch: orDuration(cfg.TouchInterval, DefaultTouchInterval), loginTTL: orDuration(cfg.LoginTTL, DefaultLoginTTL),
 		onLogin: cfg.OnLogin, now: cfg.Clock, rand: cfg.Rand, log: cfg.Logger,
-		cookie: newCookiePolicy(dev),
+		cookie: newCookiePolicy(dev, base.Port()),
 	}
 	for _, d := range []time.Duration{cfg.IdleTimeout, cfg.AbsoluteTimeout, cfg.TouchInterval, cfg.LoginTTL} {
 		if d < 0 {

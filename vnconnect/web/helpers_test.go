@@ -51,6 +51,11 @@ type env struct {
 	sessions *web.MemorySessionStore
 }
 
+// sessionCookie and loginCookie are the Handler's dev cookie names (they
+// carry the app's port).
+func (e *env) sessionCookie() string { s, _ := e.h.CookieNames(); return s }
+func (e *env) loginCookie() string   { _, l := e.h.CookieNames(); return l }
+
 // newEnv serves an app on loopback http: / and /api/ behind RequireLogin,
 // /auth/ the handler, /form a CSRF-protected POST.
 func newEnv(t *testing.T, tweak ...func(*web.Config)) *env {

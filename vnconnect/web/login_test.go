@@ -23,7 +23,7 @@ func TestLoginFlow(t *testing.T) {
 	if status != http.StatusOK || me["name"] != "Nguyễn Văn An" || me["techID"] != vnconnecttest.CitizenTechID {
 		t.Fatalf("after login: %d %v", status, me)
 	}
-	if v := b.cookie(e.base, web.DevSessionCookieName); len(v) != 43 {
+	if v := b.cookie(e.base, e.sessionCookie()); len(v) != 43 {
 		t.Fatalf("session cookie %q: want a 43-char token", v)
 	}
 	if e.sessions.Len() != 1 {
@@ -90,7 +90,7 @@ func TestCallbackOtherBrowser(t *testing.T) {
 	if resp.StatusCode != http.StatusBadRequest {
 		t.Fatalf("callback from another browser: %d, want 400", resp.StatusCode)
 	}
-	if victim.cookie(e.base, web.DevSessionCookieName) != "" {
+	if victim.cookie(e.base, e.sessionCookie()) != "" {
 		t.Fatal("a session was created")
 	}
 	// The state is spent: the attacker cannot finish it either.
@@ -178,7 +178,7 @@ func TestOnLoginRefusal(t *testing.T) {
 	if seen != vnconnecttest.CitizenTechID {
 		t.Fatalf("OnLogin saw %q", seen)
 	}
-	if e.sessions.Len() != 0 || b.cookie(e.base, web.DevSessionCookieName) != "" {
+	if e.sessions.Len() != 0 || b.cookie(e.base, e.sessionCookie()) != "" {
 		t.Fatal("a refused login created a session")
 	}
 

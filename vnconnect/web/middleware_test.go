@@ -82,26 +82,26 @@ func TestSessionFixation(t *testing.T) {
 	// logs in: the planted value must not become the session.
 	planted := strings.Repeat("A", 43)
 	u, _ := url.Parse(e.base)
-	b.jar.SetCookies(u, []*http.Cookie{{Name: web.DevSessionCookieName, Value: planted, Path: "/"}})
+	b.jar.SetCookies(u, []*http.Cookie{{Name: e.sessionCookie(), Value: planted, Path: "/"}})
 	e.login(b, "")
-	if got := b.cookie(e.base, web.DevSessionCookieName); got == planted || got == "" {
+	if got := b.cookie(e.base, e.sessionCookie()); got == planted || got == "" {
 		t.Fatalf("session cookie %q after login: want a fresh value", got)
 	}
 	attacker := newBrowser(t)
-	attacker.jar.SetCookies(u, []*http.Cookie{{Name: web.DevSessionCookieName, Value: planted, Path: "/"}})
+	attacker.jar.SetCookies(u, []*http.Cookie{{Name: e.sessionCookie(), Value: planted, Path: "/"}})
 	if st, _ := e.whoami(attacker); st != http.StatusUnauthorized {
 		t.Fatalf("planted cookie: %d, want 401", st)
 	}
 
 	// Logging in again rotates the ID and ends the previous session.
-	before := b.cookie(e.base, web.DevSessionCookieName)
+	before := b.cookie(e.base, e.sessionCookie())
 	e.login(b, "")
-	after := b.cookie(e.base, web.DevSessionCookieName)
+	after := b.cookie(e.base, e.sessionCookie())
 	if before == after {
 		t.Fatal("second login kept the session ID")
 	}
 	old := newBrowser(t)
-	old.jar.SetCookies(u, []*http.Cookie{{Name: web.DevSessionCookieName, Value: before, Path: "/"}})
+	old.jar.SetCookies(u, []*http.Cookie{{Name: e.sessionCookie(), Value: before, Path: "/"}})
 	if st, _ := e.whoami(old); st != http.StatusUnauthorized {
 		t.Fatalf("previous session still valid: %d", st)
 	}
@@ -256,7 +256,7 @@ func checkCookie(t *testing.T, c *http.Cookie) {
 func TestDevCookies(t *testing.T) {
 	e := newEnv(t)
 	resp := newBrowser(t).get(t, e.base+"/auth/login")
-	c := findCookie(t, resp.Cookies(), web.DevLoginCookieName)
+	c := findCookie(t, resp.Cookies(), e.loginCookie())
 	if c.Secure || !c.HttpOnly || c.SameSite != http.SameSiteLaxMode {
 		t.Errorf("dev cookie: Secure=%v HttpOnly=%v SameSite=%v", c.Secure, c.HttpOnly, c.SameSite)
 	}
@@ -293,4 +293,20 @@ func mustClient(t testing.TB) *vnconnect.Client {
 		t.Fatal(err)
 	}
 	return c
+}
+
+// Two apps on one loopback host (the demo's portal and PAKN) must not share
+// a cookie name: browsers ignore the port, so one app's login would
+// overwrite the other's session.
+func TestDevCookiesCarryThePort(t *testing.T) {
+	a, b := newEnv(t), newEnv(t)
+	as, al := a.h.CookieNames()
+	bs, bl := b.h.CookieNames()
+	if as == bs || al == bl {
+		t.Fatalf("two apps on one host share cookie names: %s/%s vs %s/%s", as, al, bs, bl)
+	}
+	u, _ := url.Parse(a.base)
+	if want := web.DevSessionCookieName + "-" + u.Port(); as != want {
+		t.Errorf("session cookie %q, want %q", as, want)
+	}
 }
