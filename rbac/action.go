@@ -16,6 +16,10 @@ const (
 	ActRevoke      Action = "revoke"      // Target.Role
 	ActRemove      Action = "remove"
 	ActClearReview Action = "clear-review"
+	// ActConvert passes Target.Account's membership of Target.Subsystem —
+	// its roles, and with them its data — to Target.ToAccount (rpkit/migrate's
+	// Chuyển đổi tài khoản). See canConvert for what it takes.
+	ActConvert Action = "convert"
 )
 
 // Unit actions (on Target.Unit; Target.ToUnit for move and merge).
@@ -33,6 +37,15 @@ const (
 	ActRejectSuperAdmin  Action = "reject-super-admin"
 	ActRemoveSuperAdmin  Action = "remove-super-admin" // Target.Account of Target.Unit
 	ActRegisterSubsystem Action = "register-subsystem"
+	// ActListSuperAdminRequests reads the queue of super-admin requests.
+	ActListSuperAdminRequests Action = "list-super-admin-requests"
+)
+
+// Audit-log actions.
+const (
+	// ActExportAudit reads the audit log, which names every account and
+	// unit: the operator's alone.
+	ActExportAudit Action = "export-audit"
 )
 
 // Target is what an Action applies to. Only the fields the action needs are
@@ -45,4 +58,20 @@ type Target struct {
 	Role      RoleID
 	Level     Level
 	Group     GroupID
+	// ToAccount is the receiving account of ActConvert.
+	ToAccount string
+}
+
+// builtin reports whether a is one of rbac's own actions. AuditTx refuses
+// them, so that an entry under one of these names was always written by a
+// rule-checked path of this package.
+func (a Action) builtin() bool {
+	switch a {
+	case ActView, ActAdd, ActActivate, ActLock, ActOpen, ActChangeUnit, ActSetGroup, ActGrant, ActRevoke,
+		ActRemove, ActClearReview, ActConvert, ActCreateUnit, ActRenameUnit, ActMoveUnit, ActMergeUnit,
+		ActRequestSuperAdmin, ActApproveSuperAdmin, ActRejectSuperAdmin, ActRemoveSuperAdmin,
+		ActRegisterSubsystem, ActListSuperAdminRequests, ActExportAudit:
+		return true
+	}
+	return false
 }

@@ -59,6 +59,29 @@ func (s *Service) audit(tx Tx, at time.Time, actor string, action Action, target
 	return tx.AppendAudit(e)
 }
 
+// AuditTx appends an application's entry to the audit log inside tx, an
+// Update of this service's store, chained exactly as the service's own
+// entries are (Seq, Prev, Hash, the service's clock): a step the
+// application takes together with rights changes — rpkit/migrate's
+// conversions — is in the chain if and only if the transaction commits.
+//
+// action names the application's step ("migrate.convert"); rbac's own
+// actions are refused (ErrInvalid), so an entry under one of them was
+// always written by a rule-checked path of this package. actor, action and
+// reason are required. AuditTx checks no rights: check them with CanTx in
+// the same transaction.
+func (s *Service) AuditTx(tx Tx, actor, action, target, reason string, details map[string]string) error {
+	switch {
+	case actor == "" || action == "":
+		return invalid("an audit entry needs an actor and an action")
+	case reason == "":
+		return invalid("a reason is required")
+	case Action(action).builtin():
+		return invalid("%q is one of rbac's own audit actions", action)
+	}
+	return s.audit(tx, s.now(), actor, Action(action), target, reason, details)
+}
+
 // ErrChainBroken: the audit log fails verification. The error is a
 // *ChainError naming the first bad entry.
 var ErrChainBroken = errors.New("rbac: audit chain broken")
@@ -131,6 +154,17 @@ func (s *Service) ExportAudit(ctx context.Context, w io.Writer, after uint64) er
 		return err
 	}
 	return bw.Flush()
+}
+
+// ExportAuditAs is ExportAudit for an actor: the log names every account
+// and unit, so only the platform operator may read it (ActExportAudit). A
+// refusal is returned before anything is written to w.
+func (s *Service) ExportAuditAs(ctx context.Context, actor string, w io.Writer, after uint64) error {
+	// Operator-only actions read nothing, so no transaction is needed.
+	if err := s.can(nil, actor, ActExportAudit, Target{}); err != nil {
+		return err
+	}
+	return s.ExportAudit(ctx, w, after)
 }
 
 func (s *Service) eachAudit(ctx context.Context, after uint64, fn func(AuditEntry) error) error {

@@ -1,6 +1,9 @@
 package rbac
 
-import "context"
+import (
+	"context"
+	"errors"
+)
 
 // This file is the one place where rights are decided. Can (the public
 // question), every mutation (inside its transaction) and Authorize (the
@@ -30,6 +33,56 @@ func (s *Service) canView(ctx context.Context, actor string, action Action, targ
 	return s.store.View(ctx, func(tx ReadTx) error { return s.can(tx, actor, action, target) })
 }
 
+// CanTx is Can answered from tx, a transaction of this service's store that
+// the caller holds (inside Store().View or Store().Update). A caller that
+// checks in an Update and writes in the same Update — as every mutation of
+// this package does — has no window between the check and the act: under
+// the store's serializable isolation the rights it read are still true
+// when it commits (or the Update runs again).
+func (s *Service) CanTx(tx ReadTx, actor string, action Action, target Target) error {
+	return s.can(tx, actor, action, target)
+}
+
+// CanAddTo reports whether actor may add accounts to subsystem sub in unit,
+// before knowing who: the pre-check of a bulk import or an "add" screen. It
+// is ActAdd without the target's own standing, which Add still checks
+// against the account it finds (an account that outranks the actor is
+// refused there). Unknown subsystems and units answer ErrNotFound.
+func (s *Service) CanAddTo(ctx context.Context, actor string, sub SubsystemID, unit UnitID) error {
+	if s.fast != nil {
+		tx := s.fast.AcquireRead()
+		err := s.canAddTo(tx, actor, sub, unit)
+		s.fast.ReleaseRead()
+		return err
+	}
+	return s.store.View(ctx, func(tx ReadTx) error { return s.canAddTo(tx, actor, sub, unit) })
+}
+
+func (s *Service) canAddTo(tx ReadTx, actor string, sub SubsystemID, unit UnitID) error {
+	t := Target{Subsystem: sub, Unit: unit}
+	if actor == "" {
+		return deny(actor, ActAdd, t, RuleNoActor, "no actor")
+	}
+	if sub == "" || unit == "" {
+		return invalid("add needs a subsystem and a unit")
+	}
+	v := viewOf(tx)
+	def, err := v.subsystemDef(sub)
+	if err != nil {
+		return notFoundErr(err, "subsystem "+string(sub))
+	}
+	if _, err := tx.Unit(unit); err != nil {
+		return notFoundErr(err, "unit "+string(unit))
+	}
+	if s.IsOperator(actor) {
+		return nil
+	}
+	if _, ok := powerAt(v, actor, sub, def, v.ref(unit)); !ok {
+		return deny(actor, ActAdd, t, RuleOutsideScope, "not an admin of "+string(sub)+" over unit "+string(unit))
+	}
+	return nil
+}
+
 // can dispatches on the kind of action.
 func (s *Service) can(tx ReadTx, actor string, action Action, t Target) error {
 	if actor == "" {
@@ -38,11 +91,18 @@ func (s *Service) can(tx ReadTx, actor string, action Action, t Target) error {
 	switch action {
 	case ActView, ActAdd, ActActivate, ActLock, ActOpen, ActChangeUnit, ActSetGroup, ActGrant, ActRevoke, ActRemove, ActClearReview:
 		return s.canMember(tx, actor, action, t)
+	case ActConvert:
+		return s.canConvert(tx, actor, t)
 	case ActCreateUnit, ActRenameUnit, ActMoveUnit, ActMergeUnit:
 		return s.canUnit(tx, actor, action, t)
-	case ActApproveSuperAdmin, ActRejectSuperAdmin, ActRegisterSubsystem:
+	case ActApproveSuperAdmin, ActRejectSuperAdmin, ActRegisterSubsystem, ActListSuperAdminRequests:
 		if !s.IsOperator(actor) {
 			return deny(actor, action, t, RuleOperatorOnly, "only the platform operator may do this")
+		}
+		return nil
+	case ActExportAudit:
+		if !s.IsOperator(actor) {
+			return deny(actor, action, t, RuleOperatorOnly, "only the platform operator exports the audit log")
 		}
 		return nil
 	case ActRemoveSuperAdmin:
@@ -163,7 +223,12 @@ func (s *Service) canMember(tx ReadTx, actor string, action Action, t Target) er
 		if t.Unit == "" {
 			return invalid("add needs a unit")
 		}
-		target, _ = v.holding(t.Account, "") // its super-admin units only
+		// Only the account's super-admin units count here, not a
+		// membership it may already hold on the subsystem: Add refuses
+		// that one as ErrAlreadyMember whoever holds it, and the change
+		// form (rbac/changeform) relies on a lower admin who names its
+		// superior learning "already there", not the superior's rank.
+		target, _ = v.holding(t.Account, "")
 		at = v.ref(t.Unit)
 	} else if target, err = v.holding(t.Account, t.Subsystem); err == nil {
 		at = target.at
@@ -176,12 +241,8 @@ func (s *Service) canMember(tx ReadTx, actor string, action Action, t Target) er
 	op := s.IsOperator(actor)
 	var mine Level
 	if !op {
-		var ok bool
-		if mine, ok = powerAt(v, actor, t.Subsystem, sub, at); !ok {
-			return deny(actor, action, t, RuleOutsideScope, "not an admin of "+string(t.Subsystem)+" over unit "+string(at.id))
-		}
-		if theirs, ok := standingOf(target); ok && theirs <= mine {
-			return deny(actor, action, t, RulePeerOrSuperior, "the target is a peer or a superior")
+		if mine, err = over(v, actor, action, t, sub, target, at); err != nil {
+			return err
 		}
 	}
 	switch action {
@@ -222,6 +283,20 @@ func (s *Service) canMember(tx ReadTx, actor string, action Action, t Target) er
 	return nil
 }
 
+// over checks that actor has power on sub over unit at and that target
+// (what the account acted on holds) ranks strictly below it there, and
+// returns the actor's level.
+func over(v ruleView, actor string, action Action, t Target, sub *Subsystem, target holding, at unitRef) (Level, error) {
+	mine, ok := powerAt(v, actor, sub.ID, sub, at)
+	if !ok {
+		return 0, deny(actor, action, t, RuleOutsideScope, "not an admin of "+string(sub.ID)+" over unit "+string(at.id))
+	}
+	if theirs, ok := standingOf(target); ok && theirs <= mine {
+		return 0, deny(actor, action, t, RulePeerOrSuperior, "the target is a peer or a superior")
+	}
+	return mine, nil
+}
+
 // groupLevel is the level a group's role is granted at when actor (at
 // level mine) puts someone in the group.
 func groupLevel(sub *Subsystem, g *Group, mine Level) Level {
@@ -260,6 +335,69 @@ func (s *Service) canGrantRole(tx ReadTx, actor string, action Action, t Target,
 		}
 		if !okKind {
 			return deny(actor, action, t, RuleRoleNotGrantable, "role "+string(role)+" is not held in a unit of kind "+string(u.Kind))
+		}
+	}
+	return nil
+}
+
+// canConvert checks ActConvert: t.Account's membership of t.Subsystem (and
+// the data that goes with it) passes to t.ToAccount. Handing over rights is
+// granting them, so it takes what a grant takes, on both accounts: the
+// actor manages the receiving membership (power over its unit, the holder
+// ranks below), manages the giving one when there is one (a legacy account
+// may have none), and may grant the receiver every role it gets, at the
+// level it gets it, in the receiver's unit. A role the receiver already
+// holds through the same group is not a new grant; a role the subsystem no
+// longer defines carries no right and is not checked.
+func (s *Service) canConvert(tx ReadTx, actor string, t Target) error {
+	if t.Account == "" || t.ToAccount == "" || t.Subsystem == "" {
+		return invalid("convert needs an account, a receiving account and a subsystem")
+	}
+	if t.Account == t.ToAccount {
+		return invalid("an account is not converted to itself")
+	}
+	if actor == t.Account || actor == t.ToAccount {
+		return deny(actor, ActConvert, t, RuleSelf, "no one converts their own account")
+	}
+	v := viewOf(tx)
+	sub, err := v.subsystemDef(t.Subsystem)
+	if err != nil {
+		return notFoundErr(err, "subsystem "+string(t.Subsystem))
+	}
+	to, err := v.holding(t.ToAccount, t.Subsystem)
+	if err != nil {
+		return notFoundErr(err, "membership of "+t.ToAccount+" on "+string(t.Subsystem))
+	}
+	from, err := v.holding(t.Account, t.Subsystem)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	op := s.IsOperator(actor)
+	var mine Level
+	if !op {
+		if mine, err = over(v, actor, ActConvert, t, sub, to, to.at); err != nil {
+			return err
+		}
+		at := to.at // no membership: its super-admin standing, judged where it lands
+		if from.m != nil {
+			at = from.at
+		}
+		if _, err := over(v, actor, ActConvert, t, sub, from, at); err != nil {
+			return err
+		}
+	}
+	if from.m == nil {
+		return nil
+	}
+	for _, g := range from.m.Roles {
+		if g.ViaGroup != "" && g.ViaGroup == to.m.Group {
+			continue
+		}
+		if _, ok := sub.role(g.Role); !ok {
+			continue
+		}
+		if err := s.canGrantRole(tx, actor, ActConvert, t, sub, to.at.id, mine, op, g.Role, g.Level); err != nil {
+			return err
 		}
 	}
 	return nil

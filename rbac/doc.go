@@ -30,6 +30,22 @@
 // a unit holding a super admin; only super admins (over both ends) and the
 // operator change the unit tree.
 //
+// Callers that write their own records together with rights — rpkit/migrate
+// moving an account's data and memberships — do it inside one
+// Store().Update: CanTx asks the same rules against that transaction
+// (ActConvert is the conversion's own action), and AuditTx appends their
+// step to the chain the way the service does, so it is there exactly when
+// the transaction commits. rbac/sqlstore.SQLTx hands such a caller the SQL
+// transaction for its own tables.
+//
+// # Errors
+//
+// Every error wraps one sentinel (ErrForbidden, ErrNotFound, ErrConflict,
+// ErrInvalid; ErrAlreadyMember is a kind of ErrConflict), ErrorCode maps it
+// to a stable code, and PublicMessage returns the part rbac wrote for the
+// actor — a refusal's Reason, a conflict's detail — leaving out whatever
+// a store or a driver put in the chain.
+//
 // # Stores
 //
 // Store holds data only; MemoryStore is the default and rbac/sqlstore

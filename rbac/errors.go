@@ -20,6 +20,13 @@ var (
 	// ErrInvalid: the request itself is malformed (bad code, unknown role,
 	// empty reason…).
 	ErrInvalid = errors.New("rbac: invalid request")
+
+	// ErrAlreadyMember: Add found the account already on the subsystem. It
+	// wraps ErrConflict, so errors.Is(err, ErrConflict) and ErrorCode
+	// (CodeConflict) answer as before; callers that must tell "already
+	// present" from other conflicts (the change-form importer, bulk
+	// loaders) test for it instead of reading messages.
+	ErrAlreadyMember = fmt.Errorf("%w: already a member", ErrConflict)
 )
 
 // Stable error codes, for problem+json "code" members and logs. They never
@@ -86,25 +93,20 @@ const (
 )
 
 // invalid returns an error wrapping ErrInvalid.
-func invalid(format string, a ...any) error {
-	return fmt.Errorf("%w: "+format, append([]any{ErrInvalid}, a...)...)
-}
+func invalid(format string, a ...any) error { return newPublic(ErrInvalid, format, a...) }
 
 // conflict returns an error wrapping ErrConflict.
-func conflict(format string, a ...any) error {
-	return fmt.Errorf("%w: "+format, append([]any{ErrConflict}, a...)...)
-}
+func conflict(format string, a ...any) error { return newPublic(ErrConflict, format, a...) }
 
 // notFound returns an error wrapping ErrNotFound.
-func notFound(format string, a ...any) error {
-	return fmt.Errorf("%w: "+format, append([]any{ErrNotFound}, a...)...)
-}
+func notFound(format string, a ...any) error { return newPublic(ErrNotFound, format, a...) }
 
 // notFoundErr wraps a store's not-found error with what was looked for, and
-// passes other errors through.
+// passes other errors through. The store's own message is dropped on
+// purpose: only rbac's text reaches PublicMessage.
 func notFoundErr(err error, what string) error {
 	if errors.Is(err, ErrNotFound) {
-		return fmt.Errorf("%w: %s", ErrNotFound, what)
+		return newPublic(ErrNotFound, "%s", what)
 	}
 	return err
 }

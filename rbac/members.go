@@ -79,16 +79,7 @@ func (s *Service) Add(ctx context.Context, actor string, req AddRequest) (Member
 	}
 	// Refuse before asking Vnconnect anything on behalf of someone with no
 	// power here; the full check runs again in the transaction.
-	if err := s.store.View(ctx, func(tx ReadTx) error {
-		if s.IsOperator(actor) {
-			return nil
-		}
-		if _, ok := power(tx, actor, req.Subsystem, req.Unit); !ok {
-			return deny(actor, ActAdd, Target{Subsystem: req.Subsystem, Unit: req.Unit}, RuleOutsideScope,
-				"not an admin of "+string(req.Subsystem)+" over unit "+string(req.Unit))
-		}
-		return nil
-	}); err != nil {
+	if err := s.CanAddTo(ctx, actor, req.Subsystem, req.Unit); err != nil {
 		return Membership{}, err
 	}
 	found, err := s.dir.Search(ctx, req.Query)
@@ -112,7 +103,7 @@ func (s *Service) Add(ctx context.Context, actor string, req AddRequest) (Member
 			return err
 		}
 		if _, err := tx.Membership(id.TechID, req.Subsystem); err == nil {
-			return conflict("%s is already on %s", id.TechID, req.Subsystem)
+			return newPublic(ErrAlreadyMember, "%s is already on %s", id.TechID, req.Subsystem)
 		} else if !errors.Is(err, ErrNotFound) {
 			return err
 		}

@@ -1,9 +1,6 @@
 package rbac
 
-import (
-	"fmt"
-	"slices"
-)
+import "slices"
 
 // Tx methods of memTx. Each stores a private copy of what it is given and
 // logs its own undo before changing anything.
@@ -94,7 +91,7 @@ func (tx *memTx) DeleteMembership(account string, sub SubsystemID) error {
 	k := MembershipKey{account, sub}
 	p := tx.find(k)
 	if p == nil {
-		return fmt.Errorf("%w: membership %s on %s", ErrNotFound, account, sub)
+		return notFound("membership %s on %s", account, sub)
 	}
 	old := *p
 	tx.log(func() { tx.setMembership(old) })
@@ -121,7 +118,7 @@ func (tx *memTx) PutSuperAdmin(sa SuperAdmin) error {
 func (tx *memTx) DeleteSuperAdmin(account string, unit UnitID) error {
 	old, had := tx.getSuper(account, unit)
 	if !had {
-		return fmt.Errorf("%w: super admin %s of %s", ErrNotFound, account, unit)
+		return notFound("super admin %s of %s", account, unit)
 	}
 	tx.log(func() { tx.setSuper(old) })
 	tx.delSuper(account, unit)
@@ -152,7 +149,7 @@ func (tx *memTx) AppendAudit(e AuditEntry) error {
 		wantPrev = tx.audit[n-1].Hash
 	}
 	if e.Seq != wantSeq || e.Prev != wantPrev {
-		return fmt.Errorf("%w: audit entry %d does not follow entry %d", ErrConflict, e.Seq, wantSeq-1)
+		return conflict("audit entry %d does not follow entry %d", e.Seq, wantSeq-1)
 	}
 	n := len(tx.audit)
 	tx.log(func() { tx.audit = tx.audit[:n] })

@@ -192,6 +192,28 @@ func (s *Service) RejectSuperAdmin(ctx context.Context, operator, requestID, rea
 	return out, err
 }
 
+// SuperAdminRequests lists the super-admin requests in state ("" = all),
+// oldest first, for the platform operator (ActListSuperAdminRequests):
+// they carry the agencies' certificate details.
+func (s *Service) SuperAdminRequests(ctx context.Context, actor string, state RequestState) ([]SuperAdminRequest, error) {
+	switch state {
+	case "", RequestPending, RequestApproved, RequestRejected:
+	default:
+		return nil, invalid("unknown request state %q", state)
+	}
+	// Operator-only actions read nothing, so no transaction is needed.
+	if err := s.can(nil, actor, ActListSuperAdminRequests, Target{}); err != nil {
+		return nil, err
+	}
+	var out []SuperAdminRequest
+	err := s.store.View(ctx, func(tx ReadTx) error {
+		var err error
+		out, err = tx.SuperAdminRequests(state)
+		return err
+	})
+	return out, err
+}
+
 func pendingRequest(tx ReadTx, id string) (SuperAdminRequest, error) {
 	r, err := tx.SuperAdminRequest(id)
 	if err != nil {

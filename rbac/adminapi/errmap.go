@@ -33,11 +33,11 @@ func (a *api) fail(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.Is(err, rbac.ErrForbidden):
 		writeProblem(w, r, newProblem(rbac.CodeForbidden, "not allowed"))
 	case errors.Is(err, rbac.ErrNotFound):
-		writeProblem(w, r, newProblem(rbac.CodeNotFound, safeDetail(err, "not found")))
+		writeProblem(w, r, newProblem(rbac.CodeNotFound, publicDetail(err, "not found")))
 	case errors.Is(err, rbac.ErrConflict):
-		writeProblem(w, r, newProblem(rbac.CodeConflict, safeDetail(err, "the request conflicts with the current state")))
+		writeProblem(w, r, newProblem(rbac.CodeConflict, publicDetail(err, "the request conflicts with the current state")))
 	case errors.Is(err, rbac.ErrInvalid):
-		writeProblem(w, r, newProblem(rbac.CodeInvalid, safeDetail(err, "invalid request")))
+		writeProblem(w, r, newProblem(rbac.CodeInvalid, publicDetail(err, "invalid request")))
 	case errors.Is(err, context.Canceled):
 		// The client went away; nobody reads the answer.
 		a.log.DebugContext(r.Context(), "adminapi: request cancelled", "path", r.URL.Path)
@@ -45,6 +45,25 @@ func (a *api) fail(w http.ResponseWriter, r *http.Request, err error) {
 		a.log.ErrorContext(r.Context(), "adminapi: internal error", "method", r.Method, "path", r.URL.Path, "err", err)
 		writeProblem(w, r, newProblem(CodeInternal, "the request could not be completed"))
 	}
+}
+
+// publicDetail is the detail of an rbac-classed error: rbac's own text
+// (rbac.PublicMessage) when the chain carries one, else what safeDetail
+// lets through — other packages of this codebase (changeform, migrate)
+// wrap rbac's sentinels with messages of their own — else fallback.
+func publicDetail(err error, fallback string) string {
+	if msg, ok := rbac.PublicMessage(err); ok {
+		return clipDetail(msg)
+	}
+	return safeDetail(err, fallback)
+}
+
+// clipDetail bounds a detail's length and keeps it valid UTF-8.
+func clipDetail(msg string) string {
+	if len(msg) > 300 {
+		msg = msg[:300] + "…"
+	}
+	return strings.ToValidUTF8(msg, "")
 }
 
 // safeDetail returns err's message for the client only when every error in
@@ -61,10 +80,7 @@ func safeDetail(err error, fallback string) string {
 	for _, s := range []error{rbac.ErrNotFound, rbac.ErrConflict, rbac.ErrInvalid, rbac.ErrForbidden} {
 		msg = strings.TrimPrefix(msg, s.Error()+": ")
 	}
-	if len(msg) > 300 {
-		msg = msg[:300] + "…"
-	}
-	return strings.ToValidUTF8(msg, "")
+	return clipDetail(msg)
 }
 
 // ownChain walks err's tree (Unwrap() error and Unwrap() []error).

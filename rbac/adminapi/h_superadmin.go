@@ -9,16 +9,6 @@ import (
 // Super admin (Quản trị cấp cao): the agency asks, after logging in with
 // its VGCA certificate; the platform operator approves or rejects.
 
-func (a *api) operatorOnly(w http.ResponseWriter, r *http.Request, what string) bool {
-	actor := actorOf(r).TechID
-	if a.svc.IsOperator(actor) {
-		return true
-	}
-	a.fail(w, r, &rbac.DeniedError{Actor: actor, Action: rbac.Action(what), Target: "super-admin requests",
-		Reason: "only the platform operator may do this", Rule: rbac.RuleOperatorOnly})
-	return false
-}
-
 func (a *api) superRequests(w http.ResponseWriter, r *http.Request) {
 	p := readParams(r, "state")
 	state := rbac.RequestState(p.str("state"))
@@ -27,15 +17,11 @@ func (a *api) superRequests(w http.ResponseWriter, r *http.Request) {
 	default:
 		p.bad = append(p.bad, FieldError{Field: "state", Detail: "must be pending, approved or rejected"})
 	}
-	if !p.ok(w, r) || !a.operatorOnly(w, r, "list-super-admin-requests") {
+	if !p.ok(w, r) {
 		return
 	}
-	var reqs []rbac.SuperAdminRequest
-	if err := a.svc.Store().View(r.Context(), func(tx rbac.ReadTx) error {
-		var err error
-		reqs, err = tx.SuperAdminRequests(state)
-		return err
-	}); err != nil {
+	reqs, err := a.svc.SuperAdminRequests(r.Context(), actorOf(r).TechID, state)
+	if err != nil {
 		a.fail(w, r, err)
 		return
 	}

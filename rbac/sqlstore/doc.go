@@ -67,8 +67,22 @@
 // a retry. Stats counts attempts, retries and exclusive-lock attempts.
 //
 // Driver errors become rbac's sentinels: no row → rbac.ErrNotFound,
-// duplicate key or broken reference → rbac.ErrConflict; the driver error
-// stays in the chain.
+// duplicate key or broken reference → rbac.ErrConflict. Every driver
+// failure is a *DBError whose message names the store's operation only
+// ("rbac/sqlstore: put account u01: database error"): driver messages
+// quote SQL, constraint names and values, and error text travels to logs
+// and problem details. The driver error stays in the chain (errors.As to
+// *pgconn.PgError or *sqlite.Error; the retry loop reads it there).
+//
+// # The application's tables in rbac's transaction
+//
+// SQLTx returns the SQL transaction behind an Update's rbac.Tx, so that an
+// application keeping its tables in the same database writes them in the
+// same transaction as the rights (rbac.Service.CanTx to check, AuditTx to
+// record). The transaction stays the store's — its isolation, write lock
+// and retries apply to the application's statements too, and a retried
+// Update runs them again; SQLTx's comment says what that asks of the
+// caller.
 //
 // # PostgreSQL
 //

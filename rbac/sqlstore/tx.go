@@ -20,13 +20,16 @@ func (s *Store) View(ctx context.Context, fn func(tx rbac.ReadTx) error) error {
 // rolled back. The audit entry fn appends commits with the rest, or not at
 // all.
 func (s *Store) Update(ctx context.Context, fn func(tx rbac.Tx) error) error {
-	return s.write(ctx, func(c *conn) error { return fn(&tx{c: c}) })
+	return s.write(ctx, func(c *conn) error { return fn(&tx{c: c, write: true}) })
 }
 
 // tx implements rbac.Tx (and so rbac.ReadTx) on one SQL transaction. Its
 // methods are spread over the files named after what they store.
 type tx struct {
 	c *conn
+	// write is set for Update's transactions, the only ones SQLTx hands
+	// out: a View's snapshot is read-only and always rolled back.
+	write bool
 	// accounts holds the accounts ListMemberships read along with its
 	// page, for Account to answer without a round trip. It is exact for
 	// the transaction's lifetime: the snapshot does not move, and

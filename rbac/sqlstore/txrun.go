@@ -36,7 +36,7 @@ func (c *conn) outcome(err error) error {
 	if err == nil || c.retryErr == nil || isRetryable(err) {
 		return err
 	}
-	return fmt.Errorf("%w (transaction aborted by: %w)", err, c.retryErr)
+	return fmt.Errorf("%w (transaction aborted: %w)", err, dbErr("serialization failure", c.retryErr))
 }
 
 func (c *conn) exec(query string, args ...any) (sql.Result, error) {
@@ -117,7 +117,7 @@ func (s *Store) writeOnce(ctx context.Context, attempt int, fn func(c *conn) err
 	}
 	tx, err := q.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelSerializable})
 	if err != nil {
-		return fmt.Errorf("sqlstore: begin: %w", err)
+		return dbErr("begin", err)
 	}
 	committed := false
 	defer func() {
@@ -130,7 +130,7 @@ func (s *Store) writeOnce(ctx context.Context, attempt int, fn func(c *conn) err
 		return c.outcome(err)
 	}
 	if err := tx.Commit(); err != nil {
-		return c.outcome(fmt.Errorf("sqlstore: commit: %w", err))
+		return c.outcome(dbErr("commit", err))
 	}
 	committed = true
 	return nil
@@ -152,11 +152,11 @@ func (s *Store) sessionLock(ctx context.Context, key string, shared bool) (*sql.
 	}
 	sc, err := s.db.Conn(ctx)
 	if err != nil {
-		return nil, nil, fmt.Errorf("sqlstore: connection: %w", err)
+		return nil, nil, dbErr("connection", err)
 	}
 	if _, err := sc.ExecContext(ctx, `SELECT `+lock+`(`+key+`)`); err != nil {
 		sc.Close()
-		return nil, nil, fmt.Errorf("sqlstore: write lock: %w", err)
+		return nil, nil, dbErr("write lock", err)
 	}
 	return sc, func() {
 		if _, err := sc.ExecContext(context.WithoutCancel(ctx), `SELECT `+unlock+`(`+key+`)`); err != nil {
@@ -185,11 +185,11 @@ func (s *Store) writeSQLite(ctx context.Context, fn func(c *conn) error) (err er
 
 	sc, err := s.db.Conn(ctx)
 	if err != nil {
-		return fmt.Errorf("sqlstore: connection: %w", err)
+		return dbErr("connection", err)
 	}
 	defer sc.Close()
 	if _, err := sc.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
-		return fmt.Errorf("sqlstore: begin: %w", err)
+		return dbErr("begin", err)
 	}
 	committed := false
 	defer func() {
@@ -208,7 +208,7 @@ func (s *Store) writeSQLite(ctx context.Context, fn func(c *conn) error) (err er
 		return c.outcome(err)
 	}
 	if _, err := sc.ExecContext(ctx, "COMMIT"); err != nil {
-		return c.outcome(fmt.Errorf("sqlstore: commit: %w", err))
+		return c.outcome(dbErr("commit", err))
 	}
 	committed = true
 	return nil
@@ -225,7 +225,7 @@ func (s *Store) read(ctx context.Context, fn func(c *conn) error) error {
 	}
 	tx, err := s.db.BeginTx(ctx, opts)
 	if err != nil {
-		return fmt.Errorf("sqlstore: begin read: %w", err)
+		return dbErr("begin read", err)
 	}
 	defer tx.Rollback() //nolint:errcheck // read-only: nothing to keep
 	return fn(&conn{ctx: ctx, q: tx, d: s.d})
