@@ -44,6 +44,9 @@ const (
 var (
 	// ErrList: the list as a whole cannot be read (not CSV, too long…).
 	ErrList = errors.New("migrate: unreadable conversion list")
+	// ErrListTooLarge: the list is over a size limit; such errors wrap
+	// ErrList too.
+	ErrListTooLarge = errors.New("migrate: conversion list too large")
 
 	usernameRE = regexp.MustCompile(`^[\p{L}\p{N}._@-]{1,100}$`)
 	techIDRE   = regexp.MustCompile(`^[A-Za-z0-9-]{1,64}$`)

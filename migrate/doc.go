@@ -45,9 +45,31 @@
 //
 // # Bulk
 //
-// ParseCSV reads a list (STT, username, CCCD/CMND or TechID, subsystem);
+// ParseCSV and ParseXLSX read a list (STT, username, CCCD/CMND or TechID,
+// subsystem) into the same rows; ParseXLSX caps the file, checks the zip
+// directory before excelize reads it and streams the first sheet's rows.
 // Converter.Bulk looks each person up on Vnconnect, plans every row, then
 // executes, committing each row's state; conversion IDs derive from the
 // job and line, so a re-run after a crash continues and never converts
 // twice.
+//
+// # Self-service linking
+//
+// A Linker lets a person who has just logged in with Vnconnect prove a
+// legacy account once with its username and password; the conversion then
+// runs with the person as actor (no admin check; every other precondition
+// holds). Hashes are checked by PasswordHashers (Bcrypt by default;
+// SaltedSHA256 and PBKDF2SHA256 for formats an application carried over),
+// in constant time. An unknown username and a wrong password give the same
+// ErrBadCredentials after the same work (a comparison with DummyHash when
+// there is no hash); an account's state is told only after the right
+// password. Attempts are counted per username and per client network by
+// Limiters (MemoryLimiter: a window, then lockouts that double) before
+// anything is hashed or looked up.
+//
+// # Screens
+//
+// LookupLegacy ("Tra cứu tài khoản username/password") and GetFor serve
+// rbac/adminapi's conversion routes: both answer only within the actor's
+// scope.
 package migrate

@@ -3,6 +3,7 @@ package migrate
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Sentinels. Every error the package returns for a refused or impossible
@@ -21,6 +22,12 @@ var (
 	ErrVerify = errors.New("migrate: verification failed")
 	// ErrInvalid: the request is malformed.
 	ErrInvalid = errors.New("migrate: invalid request")
+	// ErrBadCredentials: Link was given an unknown username or a wrong
+	// password — deliberately the same error for both.
+	ErrBadCredentials = errors.New("migrate: unknown username or wrong password")
+	// ErrRateLimited: too many link attempts; the error is a
+	// *RateLimitError saying how long to wait.
+	ErrRateLimited = errors.New("migrate: too many attempts")
 )
 
 // Precondition codes: stable identifiers for UIs, logs and tests.
@@ -36,6 +43,7 @@ const (
 	CodeForbidden        = "forbidden"            // the actor may not manage both accounts
 	CodeInFlight         = "in-flight"            // another conversion holds one of the accounts
 	CodeRevertWindow     = "revert-window"        // too late to revert
+	CodeLegacyDisabled   = "legacy-disabled"      // the legacy login was disabled (not by a conversion)
 )
 
 // PreconditionError explains why a conversion may not run. Message is a
@@ -97,3 +105,18 @@ func (e *VerifyError) Error() string {
 
 // Unwrap returns ErrVerify.
 func (e *VerifyError) Unwrap() error { return ErrVerify }
+
+// RateLimitError refuses a link attempt made too soon. It names no
+// username: whether the username exists is exactly what it must not tell.
+type RateLimitError struct {
+	RetryAfter time.Duration
+}
+
+func (e *RateLimitError) Error() string {
+	return fmt.Sprintf("%v: try again in %s", ErrRateLimited, e.RetryAfter.Round(time.Second))
+}
+
+// Unwrap returns ErrRateLimited.
+func (e *RateLimitError) Unwrap() error { return ErrRateLimited }
+
+func notFound(id string) error { return fmt.Errorf("%w: conversion %s", ErrNotFound, id) }

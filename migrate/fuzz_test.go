@@ -27,31 +27,38 @@ func FuzzParseCSV(f *testing.F) {
 			}
 			return
 		}
-		last := 0
-		for _, r := range rows {
-			if r.Line <= last {
-				t.Fatalf("lines out of order: %d after %d", r.Line, last)
+		checkRows(t, rows)
+	})
+}
+
+// checkRows holds for every list a parser accepts: lines ascend, and a
+// row without Err is fully valid.
+func checkRows(t *testing.T, rows []migrate.BulkRow) {
+	t.Helper()
+	last := 0
+	for _, r := range rows {
+		if r.Line <= last {
+			t.Fatalf("lines out of order: %d after %d", r.Line, last)
+		}
+		last = r.Line
+		if r.Err != "" {
+			continue
+		}
+		// A row without Err is fully valid.
+		if r.Username == "" || r.Ident == "" || r.Kind == "" || !utf8.ValidString(r.Username) {
+			t.Fatalf("accepted row %+v", r)
+		}
+		switch r.Kind {
+		case migrate.IdentCCCD:
+			if len(r.Ident) != 12 {
+				t.Fatalf("CCCD %q", r.Ident)
 			}
-			last = r.Line
-			if r.Err != "" {
-				continue
-			}
-			// A row without Err is fully valid.
-			if r.Username == "" || r.Ident == "" || r.Kind == "" || !utf8.ValidString(r.Username) {
-				t.Fatalf("accepted row %+v", r)
-			}
-			switch r.Kind {
-			case migrate.IdentCCCD:
-				if len(r.Ident) != 12 {
-					t.Fatalf("CCCD %q", r.Ident)
-				}
-			case migrate.IdentCMND:
-				if len(r.Ident) != 9 {
-					t.Fatalf("CMND %q", r.Ident)
-				}
+		case migrate.IdentCMND:
+			if len(r.Ident) != 9 {
+				t.Fatalf("CMND %q", r.Ident)
 			}
 		}
-	})
+	}
 }
 
 // TestSQLMoverRejectsIdentifiers: table and column names are validated.

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/rpkit-vn/rpkit/migrate"
 	"github.com/rpkit-vn/rpkit/rbac"
 	"github.com/rpkit-vn/rpkit/rbac/changeform"
 	"github.com/rpkit-vn/rpkit/vnconnect"
@@ -40,6 +41,9 @@ type Config struct {
 	// FormLimits bound the change-form upload; the multipart body may be
 	// FormLimits.MaxFileBytes plus 64 KiB.
 	FormLimits changeform.Limits
+	// Converter runs account conversions (the /conversions routes, which
+	// answer 501 without one). It should be built on Service.
+	Converter *migrate.Converter
 }
 
 // DefaultMaxBodyBytes is the default cap of a JSON request body.
@@ -55,6 +59,7 @@ type api struct {
 	maxBody  int64
 	limits   changeform.Limits
 	maxForm  int64
+	conv     *migrate.Converter // nil: /conversions answers 501
 }
 
 // New checks cfg and returns the API as an http.Handler, to be mounted
@@ -65,7 +70,7 @@ func New(cfg Config) (http.Handler, error) {
 	if cfg.Service == nil {
 		return nil, errors.New("adminapi: Config.Service is required")
 	}
-	a := &api{svc: cfg.Service, auth: cfg.Auth, creds: cfg.Credentials, log: cfg.Logger, maxBody: cfg.MaxBodyBytes, limits: cfg.FormLimits}
+	a := &api{svc: cfg.Service, auth: cfg.Auth, creds: cfg.Credentials, log: cfg.Logger, maxBody: cfg.MaxBodyBytes, limits: cfg.FormLimits, conv: cfg.Converter}
 	if a.auth == nil {
 		if cfg.Web == nil {
 			return nil, errors.New("adminapi: Config.Auth or Config.Web is required")

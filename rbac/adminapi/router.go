@@ -38,6 +38,13 @@ func (a *api) routes() http.Handler {
 		{"/super-admin/requests/{id}/approve", map[string]http.HandlerFunc{"POST": a.approveSuper}},
 		{"/super-admin/requests/{id}/reject", map[string]http.HandlerFunc{"POST": a.rejectSuper}},
 		{"/change-form", map[string]http.HandlerFunc{"POST": a.changeForm}},
+		{"/conversions/legacy", map[string]http.HandlerFunc{"GET": a.convLegacy}},
+		{"/conversions/vnconnect", map[string]http.HandlerFunc{"GET": a.convVnconnect}},
+		{"/conversions/plan", map[string]http.HandlerFunc{"POST": a.convPlan}},
+		{"/conversions", map[string]http.HandlerFunc{"POST": a.convExecute}},
+		{"/conversions/{id}", map[string]http.HandlerFunc{"GET": a.convGet}},
+		{"/conversions/{id}/verify", map[string]http.HandlerFunc{"POST": a.convVerify}},
+		{"/conversions/{id}/revert", map[string]http.HandlerFunc{"POST": a.convRevert}},
 	}
 	mux := http.NewServeMux()
 	for _, rt := range table {
