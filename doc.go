@@ -19,7 +19,18 @@
 //	vnconnect/vnconnecttest  a fake Vnconnect (WSO2-shaped: OIDC, SAML IdP, browser
 //	                         SSO, directory) for tests and local development, with
 //	                         seeded accounts and faults
-//	examples/portal          a runnable portal: `go run ./examples/portal`
+//	pki                      VGCA certificate verification with revocation, the
+//	                         VGCA subject profile, challenge login for agencies
+//	pki/token                USB tokens over PKCS#11 as crypto.Signer
+//	pki/remotesign           SIM-PKI remote signing (CSC API v2)
+//	pki/pkitest              a VGCA-shaped test PKI with CRL and OCSP responders
+//	rbac                     units, subsystems, memberships, hierarchical admin
+//	                         delegation, hash-chained audit
+//	rbac/sqlstore            rbac on SQLite (embedded default) and PostgreSQL
+//	rbac/adminapi            mountable JSON API for user administration
+//	rbac/changeform          the provinces' change form (CSV/XLSX)
+//	migrate                  account conversion: legacy and Vnconnect → Vnconnect
+//	examples/portal          a runnable demo: `go run ./examples/portal`
 //
 // Quick start: build a vnconnect.Config with your client ID, secret and
 // redirect URL and vnconnect.Production (or vnconnect.Staging), create a
