@@ -2,15 +2,14 @@ package migrate
 
 import (
 	"errors"
-	"time"
 
 	"github.com/rpkit-vn/rpkit/rbac"
 )
 
-// Audit actions this package writes to rbac's audit chain. Each is
-// appended inside the rbac transaction that changes the rights, so the
-// chain never says something that did not happen (or misses something
-// that did).
+// Audit actions this package writes to rbac's audit chain, through
+// rbac.Service.AuditTx. Each is appended inside the rbac transaction that
+// changes the rights, so the chain never says something that did not
+// happen (or misses something that did).
 const (
 	AuditConvert  = "migrate.convert"
 	AuditRevert   = "migrate.revert"
@@ -18,21 +17,6 @@ const (
 )
 
 func auditTarget(id string) string { return "conversion:" + id }
-
-// appendAudit chains an entry to rbac's log in tx, exactly as rbac does
-// (rbac has no exported appender; HashEntry is its canonical hash).
-func appendAudit(tx rbac.Tx, at time.Time, actor, action, target, reason string, details map[string]string) error {
-	e := rbac.AuditEntry{Seq: 1, Time: at, Actor: actor, Action: action, Target: target, Reason: reason, Details: details}
-	last, err := tx.LastAudit()
-	switch {
-	case err == nil:
-		e.Seq, e.Prev = last.Seq+1, last.Hash
-	case !errors.Is(err, rbac.ErrNotFound):
-		return err
-	}
-	e.Hash = rbac.HashEntry(e)
-	return tx.AppendAudit(e)
-}
 
 // lastSeq is the Seq of rbac's newest audit entry (0 for none).
 func lastSeq(rv rbac.ReadTx) (uint64, error) {

@@ -25,8 +25,13 @@ type BulkOptions struct {
 	Actor, Reason string
 	// DryRun stops after planning every row.
 	DryRun bool
-	// Progress, if set, is called after each row is executed.
+	// Progress, if set, is called after each row is executed (on the
+	// shared path, for each row of a batch once the batch commits).
 	Progress func(done, total int)
+	// Batch is how many accounts one transaction converts on the shared
+	// path (see Config.Transactions); zero means DefaultBulkBatch, 1 one
+	// transaction per account. The journal path converts one at a time.
+	Batch int
 }
 
 // BulkResult is one row's outcome.
@@ -73,53 +78,43 @@ func (c *Converter) Bulk(ctx context.Context, job string, rows []BulkRow, opt Bu
 		return BulkReport{}, err
 	}
 	// Look up, then plan, every row before executing any: the dry run
-	// covers the whole list.
+	// covers the whole list. Row states are written in batches: a crash
+	// before a batch is written only means those rows are looked up or
+	// planned again.
+	var changed []*bulkRow
 	for i := range all {
 		r := &all[i]
-		if r.State == RowPending {
-			c.resolve(ctx, job, r)
+		if r.State == RowPending && c.resolve(ctx, r) {
+			changed = append(changed, r)
 		}
+	}
+	if err := c.writeRows(ctx, job, changed); err != nil {
+		return BulkReport{}, err
+	}
+	changed = changed[:0]
+	// On the shared path a real run plans each row inside the transaction
+	// that converts it (convertIn checks every precondition there), so a
+	// separate planning pass would only do the same reads twice; the dry
+	// run still plans the whole list.
+	shared, err := c.sharedTx(ctx)
+	if err != nil {
+		return BulkReport{}, err
 	}
 	for i := range all {
 		r := &all[i]
-		if r.State == RowResolved {
+		if r.State == RowResolved && (opt.DryRun || !shared) {
 			_, err := c.Plan(ctx, c.bulkRequest(job, r, opt))
-			c.settle(ctx, job, r, RowPlanned, "", err)
+			if settle(r, RowPlanned, "", err) {
+				changed = append(changed, r)
+			}
 		}
+	}
+	if err := c.writeRows(ctx, job, changed); err != nil {
+		return BulkReport{}, err
 	}
 	if !opt.DryRun {
-		total := 0
-		for _, r := range all {
-			if r.State == RowPlanned || r.State == RowDone {
-				total++
-			}
-		}
-		n := 0
-		for i := range all {
-			r := &all[i]
-			if r.State == RowDone {
-				n++
-				continue
-			}
-			if r.State != RowPlanned {
-				continue
-			}
-			if err := ctx.Err(); err != nil {
-				return BulkReport{}, err
-			}
-			cv, err := c.Execute(ctx, c.bulkRequest(job, r, opt))
-			id := ""
-			if cv != nil {
-				id = cv.ID
-			}
-			if err != nil && !errors.Is(err, ErrPrecondition) {
-				return BulkReport{}, fmt.Errorf("migrate: bulk %s line %d: %w", job, r.Line, err)
-			}
-			c.settle(ctx, job, r, RowDone, id, err)
-			n++
-			if opt.Progress != nil {
-				opt.Progress(n, total)
-			}
+		if err := c.bulkExecute(ctx, job, all, opt, shared); err != nil {
+			return BulkReport{}, err
 		}
 	}
 	rep := BulkReport{Job: job}
@@ -201,8 +196,9 @@ func (c *Converter) bulkRows(ctx context.Context, job string) ([]bulkRow, error)
 	return out, rows.Err()
 }
 
-// resolve looks the row's person up on Vnconnect.
-func (c *Converter) resolve(ctx context.Context, job string, r *bulkRow) {
+// resolve looks the row's person up on Vnconnect; it reports whether the
+// row's state changed.
+func (c *Converter) resolve(ctx context.Context, r *bulkRow) bool {
 	var q vnconnect.TechIDQuery
 	switch r.Kind {
 	case IdentTechID:
@@ -219,13 +215,14 @@ func (c *Converter) resolve(ctx context.Context, job string, r *bulkRow) {
 			err = precond(CodeTargetNotOnVN, string(r.Subsystem), "no Vnconnect account holds %s", r.Ident)
 		}
 	}
-	c.settle(ctx, job, r, RowResolved, "", err)
+	return settle(r, RowResolved, "", err)
 }
 
-// settle records a row's new state: next on success, refused on a
+// settle gives a row its new state: next on success, refused on a
 // precondition failure. Other errors (the database, Vnconnect down) leave
-// the row as it was, for the next run.
-func (c *Converter) settle(ctx context.Context, job string, r *bulkRow, next, conv string, err error) {
+// the row as it was, for the next run. It reports whether the row must be
+// written.
+func settle(r *bulkRow, next, conv string, err error) bool {
 	switch {
 	case err == nil:
 		r.State, r.Err = next, ""
@@ -233,11 +230,38 @@ func (c *Converter) settle(ctx context.Context, job string, r *bulkRow, next, co
 		r.State, r.Err = RowRefused, err.Error()
 	default:
 		r.Err = err.Error()
-		return
+		return false
 	}
 	if conv != "" {
 		r.conv = conv
 	}
-	_, _ = c.db.ExecContext(ctx, c.d.rebind(`UPDATE rpkit_bulk_rows SET tech_id = ?, state = ?, conversion_id = ?, error = ? WHERE job = ? AND line = ?`),
+	return true
+}
+
+// writeRows records rows' states, in transactions of up to 500 rows.
+func (c *Converter) writeRows(ctx context.Context, job string, rows []*bulkRow) error {
+	for len(rows) > 0 {
+		n := min(len(rows), 500)
+		if err := c.appTx(ctx, func(q Querier) error {
+			for _, r := range rows[:n] {
+				if err := c.writeRow(ctx, q, job, r); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+		rows = rows[n:]
+	}
+	return nil
+}
+
+func (c *Converter) writeRow(ctx context.Context, q Querier, job string, r *bulkRow) error {
+	_, err := q.ExecContext(ctx, c.d.rebind(`UPDATE rpkit_bulk_rows SET tech_id = ?, state = ?, conversion_id = ?, error = ? WHERE job = ? AND line = ?`),
 		r.techID, r.State, r.conv, r.Err, job, r.Line)
+	if err != nil {
+		return fmt.Errorf("migrate: bulk row: %w", err)
+	}
+	return nil
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/rpkit-vn/rpkit/internal/xlsxguard"
 )
 
 const (
@@ -48,11 +50,7 @@ func ParseXLSX(ctx context.Context, r io.Reader) (rows []BulkRow, err error) {
 			rows, err = nil, fmt.Errorf("%w: the workbook could not be read", ErrList)
 		}
 	}()
-	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
-		RawCellValue:      true,
-		UnzipSizeLimit:    maxListUnzip,
-		UnzipXMLSizeLimit: maxListUnzip, // keep every part in memory: no temporary files
-	})
+	f, err := excelize.OpenReader(bytes.NewReader(data), xlsxguard.Options(listLimits))
 	if err != nil {
 		return nil, xlsxError(err)
 	}

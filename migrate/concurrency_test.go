@@ -113,7 +113,9 @@ func TestRollbackAndResume(t *testing.T) {
 		base, _ := migrate.NewSQLMover("app", b.d, appTables...)
 		leg, _ := migrate.NewSQLLegacy(b.d, migrate.LegacyTable{})
 		fm := &failingMover{Mover: base, fail: true}
-		conv, err := migrate.New(migrate.Config{DB: b.db, Dialect: b.d, RBAC: f.w.Svc, Legacy: leg, Movers: []migrate.Mover{fm}, Clock: f.clock})
+		// The journal's states are what this test is about.
+		conv, err := migrate.New(migrate.Config{DB: b.db, Dialect: b.d, RBAC: f.w.Svc, Legacy: leg, Movers: []migrate.Mover{fm}, Clock: f.clock,
+			Transactions: migrate.TxJournal})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -43,6 +43,10 @@ type Config struct {
 	// crypto/rand.
 	Clock rbac.Clock
 	Rand  io.Reader
+	// Transactions chooses between one transaction per conversion and
+	// the journal; the zero value, TxAuto, takes one transaction when rbac's
+	// store is proven to share DB (see TxShared for the proof).
+	Transactions TxMode
 	// MaxAttempts bounds retries of a journal transaction that lost a
 	// serialization race or met a busy SQLite; zero means 10.
 	MaxAttempts int
@@ -63,8 +67,9 @@ type Converter struct {
 	clock       rbac.Clock
 	rand        io.Reader
 	maxAttempts int
-	// shared caches whether rbac's transactions implement SQLTx: 0
-	// unknown, 1 yes, 2 no.
+	mode        TxMode
+	// shared caches the probe's answer (probeUnknown, probeShared,
+	// probeApart).
 	shared atomic.Int32
 }
 
@@ -80,7 +85,10 @@ func New(cfg Config) (*Converter, error) {
 		return nil, invalid("Config.RBAC is required")
 	}
 	c := &Converter{db: cfg.DB, d: cfg.Dialect, svc: cfg.RBAC, store: cfg.RBAC.Store(), dir: cfg.Directory,
-		legacy: cfg.Legacy, window: cfg.RevertWindow, clock: cfg.Clock, rand: cfg.Rand, maxAttempts: cfg.MaxAttempts}
+		legacy: cfg.Legacy, window: cfg.RevertWindow, clock: cfg.Clock, rand: cfg.Rand, maxAttempts: cfg.MaxAttempts, mode: cfg.Transactions}
+	if c.mode < TxAuto || c.mode > TxShared {
+		return nil, invalid("unknown Config.Transactions %v", c.mode)
+	}
 	if c.window == 0 {
 		c.window = DefaultRevertWindow
 	}

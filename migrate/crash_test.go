@@ -59,7 +59,10 @@ func TestBulkCrashChild(t *testing.T) {
 	}
 	mv, _ := migrate.NewSQLMover("app", b.d, appTables...)
 	leg, _ := migrate.NewSQLLegacy(b.d, migrate.LegacyTable{})
-	conv, err := migrate.New(migrate.Config{DB: b.db, Dialect: b.d, RBAC: svc, Directory: dir, Legacy: leg, Movers: []migrate.Mover{mv}})
+	// The journal is what the crash test proves: every committed step of
+	// planned → moved-app → moved-rights → done survives a SIGKILL.
+	conv, err := migrate.New(migrate.Config{DB: b.db, Dialect: b.d, RBAC: svc, Directory: dir, Legacy: leg, Movers: []migrate.Mover{mv},
+		Transactions: migrate.TxJournal})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,37 +6,35 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"strconv"
 	"strings"
 
-	"github.com/jackc/pgx/v5/pgconn"
-	"modernc.org/sqlite"
-	sqlite3 "modernc.org/sqlite/lib"
+	"github.com/rpkit-vn/rpkit/internal/sqldialect"
 )
 
 // Dialect names the SQL database the application's data lives in. The
 // package writes each statement once and lets the dialect number the
 // placeholders, so no value is ever spliced into SQL text.
-type Dialect int
+//
+// Its values and String are those of rbac/sqlstore's Dialect (both come
+// from internal/sqldialect); it is still its own type, convertible to and
+// from sqlstore.Dialect, not yet an alias of it.
+type Dialect sqldialect.Dialect
 
 const (
 	// SQLite is modernc.org/sqlite ("sqlite" driver).
-	SQLite Dialect = iota + 1
+	SQLite = Dialect(sqldialect.SQLite)
 	// Postgres is PostgreSQL through pgx/v5/stdlib ("pgx" driver).
-	Postgres
+	Postgres = Dialect(sqldialect.Postgres)
 )
 
-func (d Dialect) String() string {
-	switch d {
-	case SQLite:
-		return "sqlite"
-	case Postgres:
-		return "postgres"
-	}
-	return "Dialect(" + strconv.Itoa(int(d)) + ")"
-}
+func (d Dialect) String() string { return sqldialect.Dialect(d).String() }
 
-func (d Dialect) valid() bool { return d == SQLite || d == Postgres }
+func (d Dialect) valid() bool { return sqldialect.Dialect(d).Valid() }
+
+// rebind turns '?' placeholders into the dialect's form. Statements built
+// here never hold '?' in a literal: identifiers are validated to
+// [A-Za-z0-9_.] and every value is a placeholder.
+func (d Dialect) rebind(q string) string { return sqldialect.Dialect(d).Rebind(q) }
 
 // Querier is what *sql.DB, *sql.Tx and *sql.Conn share: movers and legacy
 // account stores run their statements through it, inside whichever
@@ -50,32 +48,13 @@ type Querier interface {
 // SQLTx is implemented by an rbac.Tx whose store keeps rbac's tables in the
 // same database as the application's data. The converter then runs the
 // whole conversion — app rows, rights, journal, audit — as one transaction.
-// (rbac/sqlstore does not implement it yet; see doc.go.)
+//
+// Deprecated: rbac/sqlstore hands out its transaction through
+// sqlstore.SQLTx, which the converter uses first; this interface remains
+// for other rbac stores.
 type SQLTx interface {
 	// SQLQuerier returns the transaction's handle and its dialect.
 	SQLQuerier() (Querier, Dialect)
-}
-
-// rebind turns '?' placeholders into the dialect's form. Statements built
-// here never hold '?' in a literal: identifiers are validated to
-// [A-Za-z0-9_.] and every value is a placeholder.
-func (d Dialect) rebind(q string) string {
-	if d != Postgres || !strings.Contains(q, "?") {
-		return q
-	}
-	var b strings.Builder
-	b.Grow(len(q) + 8)
-	n := 0
-	for i := 0; i < len(q); i++ {
-		if q[i] == '?' {
-			n++
-			b.WriteByte('$')
-			b.WriteString(strconv.Itoa(n))
-			continue
-		}
-		b.WriteByte(q[i])
-	}
-	return b.String()
 }
 
 // placeholders returns "?, ?, …" n times.
@@ -109,31 +88,11 @@ func quoteIdent(name string) (string, error) {
 	return strings.Join(parts, "."), nil
 }
 
-// isUniqueViolation reports a duplicate key on either database.
-func isUniqueViolation(err error) bool {
-	var pe *pgconn.PgError
-	if errors.As(err, &pe) {
-		return pe.Code == "23505"
-	}
-	var se *sqlite.Error
-	if errors.As(err, &se) {
-		c := se.Code()
-		return c == sqlite3.SQLITE_CONSTRAINT_UNIQUE || c == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
-	}
-	return false
-}
-
-// isRetryable reports a lost race that says nothing about the conversion:
-// PostgreSQL serialization failure/deadlock, SQLite busy.
-func isRetryable(err error) bool {
-	var pe *pgconn.PgError
-	if errors.As(err, &pe) {
-		return pe.Code == "40001" || pe.Code == "40P01"
-	}
-	var se *sqlite.Error
-	if errors.As(err, &se) {
-		c := se.Code() & 0xff
-		return c == sqlite3.SQLITE_BUSY || c == sqlite3.SQLITE_LOCKED
-	}
-	return false
-}
+// The driver-error classifiers are sqldialect's (shared with rbac/sqlstore).
+var (
+	// isUniqueViolation reports a duplicate key on either database.
+	isUniqueViolation = sqldialect.IsUniqueViolation
+	// isRetryable reports a lost race that says nothing about the
+	// conversion: PostgreSQL serialization failure/deadlock, SQLite busy.
+	isRetryable = sqldialect.IsRetryable
+)

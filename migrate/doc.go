@@ -24,15 +24,32 @@
 //
 // # Transactions and the journal
 //
-// When rbac's store shares the application's database and its Tx
-// implements SQLTx, the whole conversion is one transaction. rbac/sqlstore
-// does not implement SQLTx yet, so today every conversion goes through the
-// journal (tables created by Migrate in the application's database):
-// planned → moved-app → moved-rights → done, each a committed step. A lock
-// row per account (primary key) makes two conversions of one account
-// exclude each other across processes. A crash leaves the conversion in
-// one state; Unfinished lists them and Resume carries them on (Rollback
-// undoes one that stopped before its rights moved). The rbac step is made
+// Config.Transactions chooses the path. When rbac's store is
+// rbac/sqlstore on the application's database, a conversion is one rbac
+// Update (the shared path): sqlstore.SQLTx hands out the Update's SQL
+// transaction, and in it the converter takes the lock rows, checks every
+// precondition (rbac's Service.CanTx with ActConvert, so no grant changes
+// between check and act), runs the movers, disables the legacy
+// credentials, moves the memberships, appends the audit entry
+// (Service.AuditTx) and writes the journal row, already done. It commits
+// whole or not at all; Update may run the function again after a
+// serialization failure, so nothing is kept from one run to the next.
+// Revert and Verify run the same way.
+//
+// "The same database" is proven, not assumed: the zero value, TxAuto,
+// writes a random row to Config.DB and looks for it from inside an rbac
+// Update, once per Converter. Finding it is the only way to the shared
+// path (a DSN comparison can be fooled both ways); TxShared fails with
+// ErrNotShared instead of falling back, TxJournal never probes. The
+// migrate.SQLTx interface is still honoured for other stores.
+//
+// Otherwise every conversion goes through the journal (tables created by
+// Migrate in the application's database): planned → moved-app →
+// moved-rights → done, each a committed step. A lock row per account
+// (primary key) makes two conversions of one account exclude each other
+// across processes, on both paths. A crash leaves the conversion in one
+// state; Unfinished lists them and Resume carries them on (Rollback undoes
+// one that stopped before its rights moved). The rbac step is made
 // idempotent by looking for its own audit entry after the mark recorded
 // when the step began.
 //
@@ -51,7 +68,16 @@
 // Converter.Bulk looks each person up on Vnconnect, plans every row, then
 // executes, committing each row's state; conversion IDs derive from the
 // job and line, so a re-run after a crash continues and never converts
-// twice.
+// twice. On the shared path a real run does not plan the list first: each
+// row is planned inside the transaction that converts it, and
+// BulkOptions.Batch rows (DefaultBulkBatch) share one transaction, their
+// row states with them; a batch in which any row fails is rolled back and
+// its rows run one by one, so each gets its own outcome. DryRun still
+// plans the whole list. BenchmarkConvertBulk (1,000 accounts × 100 rows,
+// PostgreSQL): the shared path with batches of 20 converts about a
+// quarter as many rows per second as BenchmarkBareUpdates' bare UPDATEs
+// (batches of 1: a fifth; the journal: a ninth). Most of the difference
+// is rbac's CanTx on sqlstore, answered with a dozen queries per row.
 //
 // # Self-service linking
 //

@@ -17,7 +17,7 @@ func (c *Converter) Plan(ctx context.Context, req Request) (Plan, error) {
 	err := c.appTx(ctx, func(q Querier) error {
 		return c.store.View(ctx, func(rv rbac.ReadTx) error {
 			var err error
-			plan, err = c.prepare(ctx, q, rv, req, false)
+			plan, err = c.prepare(ctx, q, rv, req, false, true)
 			return err
 		})
 	})
@@ -28,8 +28,8 @@ func (c *Converter) Plan(ctx context.Context, req Request) (Plan, error) {
 // record. With req.ID set it is idempotent: a conversion already begun
 // under that ID is resumed (or returned, when done) instead.
 //
-// When rbac's store shares the application's database (its transactions
-// implement SQLTx) everything happens in one transaction. Otherwise the
+// When rbac's store shares the application's database (Config.Transactions,
+// TxShared) everything happens in one rbac Update: all or nothing. Otherwise the
 // journal carries the conversion through planned → moved-app →
 // moved-rights → done, each a committed step, and a crash anywhere leaves
 // it resumable (Resume, Unfinished) or, before the rights moved,
@@ -49,7 +49,9 @@ func (c *Converter) execute(ctx context.Context, req Request, self bool) (*Conve
 		}
 		req.ID = id
 	}
-	if c.sharedTx(ctx) {
+	if shared, err := c.sharedTx(ctx); err != nil {
+		return nil, err
+	} else if shared {
 		return c.executeShared(ctx, req, self)
 	}
 	var existing *journalRow
@@ -172,7 +174,7 @@ func (c *Converter) Rollback(ctx context.Context, actor, id, reason string) (*Co
 		return nil, conflict("conversion %s is %s: only planned or moved-app conversions roll back", id, j.State)
 	}
 	err = c.store.Update(ctx, func(tx rbac.Tx) error {
-		return appendAudit(tx, c.now(), actor, AuditRollback, auditTarget(id), reason, map[string]string{"state": string(j.State)})
+		return c.svc.AuditTx(tx, actor, AuditRollback, auditTarget(id), reason, map[string]string{"state": string(j.State)})
 	})
 	if err != nil {
 		return nil, err

@@ -26,6 +26,10 @@ type backend struct {
 	db   *sql.DB
 	rbac *sqlstore.Store
 	dsn  string // PostgreSQL DSN or SQLite directory, for child processes
+	// mode is the converters' Config.Transactions: TxShared where app and
+	// rbac share one database (PostgreSQL's schema, SQLite's one file),
+	// so that a test there really runs the shared path.
+	mode migrate.TxMode
 }
 
 func sqliteDSN(path string) string {
@@ -40,22 +44,39 @@ func newSQLiteBackend(t testing.TB) *backend {
 
 func openSQLiteBackend(t testing.TB, dir string) *backend {
 	t.Helper()
-	db, err := sql.Open("sqlite", sqliteDSN(filepath.Join(dir, "app.db")))
+	return openSQLiteFiles(t, dir, "app.db", "rbac.db", migrate.TxAuto)
+}
+
+// newSQLiteSharedBackend keeps the app's tables and rbac's in one file.
+func newSQLiteSharedBackend(t testing.TB) *backend {
+	t.Helper()
+	return openSQLiteFiles(t, t.TempDir(), "app.db", "app.db", migrate.TxShared)
+}
+
+func openSQLiteFiles(t testing.TB, dir, app, rbacFile string, mode migrate.TxMode) *backend {
+	t.Helper()
+	db, err := sql.Open("sqlite", sqliteDSN(filepath.Join(dir, app)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	db.SetMaxOpenConns(4)
-	st, err := sqlstore.OpenSQLite(context.Background(), filepath.Join(dir, "rbac.db"))
+	st, err := sqlstore.OpenSQLite(context.Background(), filepath.Join(dir, rbacFile))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close(); db.Close() })
-	return &backend{name: "sqlite", d: migrate.SQLite, db: db, rbac: st, dsn: dir}
+	return &backend{name: "sqlite", d: migrate.SQLite, db: db, rbac: st, dsn: dir, mode: mode}
 }
 
 // newPostgresBackend makes a schema of the test's own in the shared test
-// database and drops it afterwards.
+// database and drops it afterwards. App and rbac share it, so the
+// converters take the shared path (TxShared).
 func newPostgresBackend(t testing.TB) *backend {
+	t.Helper()
+	return newPostgresBackendMode(t, migrate.TxShared)
+}
+
+func newPostgresBackendMode(t testing.TB, mode migrate.TxMode) *backend {
 	t.Helper()
 	dsn := testenv.PostgresDSN(t)
 	admin, err := sql.Open("pgx", dsn)
@@ -79,7 +100,9 @@ func newPostgresBackend(t testing.TB) *backend {
 	q := u.Query()
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
-	return openPostgresBackend(t, u.String())
+	pb := openPostgresBackend(t, u.String())
+	pb.mode = mode
+	return pb
 }
 
 func openPostgresBackend(t testing.TB, dsn string) *backend {
@@ -97,10 +120,14 @@ func openPostgresBackend(t testing.TB, dsn string) *backend {
 	return &backend{name: "postgres", d: migrate.Postgres, db: db, rbac: st, dsn: dsn}
 }
 
-// eachBackend runs fn on SQLite and on PostgreSQL.
+// eachBackend runs fn on SQLite and on PostgreSQL, each through the
+// journal and on the shared path. The journal on SQLite comes from two
+// files (TxAuto's probe finds them apart), on PostgreSQL from TxJournal.
 func eachBackend(t *testing.T, fn func(t *testing.T, b *backend)) {
-	t.Run("sqlite", func(t *testing.T) { t.Parallel(); fn(t, newSQLiteBackend(t)) })
-	t.Run("postgres", func(t *testing.T) { t.Parallel(); fn(t, newPostgresBackend(t)) })
+	t.Run("sqlite-journal", func(t *testing.T) { t.Parallel(); fn(t, newSQLiteBackend(t)) })
+	t.Run("sqlite-shared", func(t *testing.T) { t.Parallel(); fn(t, newSQLiteSharedBackend(t)) })
+	t.Run("postgres-journal", func(t *testing.T) { t.Parallel(); fn(t, newPostgresBackendMode(t, migrate.TxJournal)) })
+	t.Run("postgres-shared", func(t *testing.T) { t.Parallel(); fn(t, newPostgresBackendMode(t, migrate.TxShared)) })
 }
 
 // appSchema is the sample application: PAKN-like petitions (scoped by
@@ -166,7 +193,7 @@ func (f *fixture) converter(window int64) *migrate.Converter {
 		f.t.Fatal(err)
 	}
 	c, err := migrate.New(migrate.Config{DB: f.b.db, Dialect: f.b.d, RBAC: f.w.Svc, Directory: f.w.Dir, Legacy: leg,
-		Movers: []migrate.Mover{mv}, Clock: f.clock, RevertWindow: durationHours(window)})
+		Movers: []migrate.Mover{mv}, Clock: f.clock, RevertWindow: durationHours(window), Transactions: f.b.mode})
 	if err != nil {
 		f.t.Fatal(err)
 	}

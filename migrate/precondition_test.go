@@ -119,7 +119,7 @@ func (f *fixture) converterWithDirectory(dir vnconnect.Directory) *migrate.Conve
 	mv, _ := migrate.NewSQLMover("app", f.b.d, appTables...)
 	leg, _ := migrate.NewSQLLegacy(f.b.d, migrate.LegacyTable{})
 	c, err := migrate.New(migrate.Config{DB: f.b.db, Dialect: f.b.d, RBAC: f.w.Svc, Directory: dir, Legacy: leg,
-		Movers: []migrate.Mover{mv}, Clock: f.clock})
+		Movers: []migrate.Mover{mv}, Clock: f.clock, Transactions: f.b.mode})
 	if err != nil {
 		f.t.Fatal(err)
 	}

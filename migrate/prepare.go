@@ -47,7 +47,10 @@ type source struct {
 // prepare checks every precondition and builds the plan. q is the app
 // database's transaction, rv a consistent view of rbac. selfService skips
 // the actor check: the person proved the legacy password instead.
-func (c *Converter) prepare(ctx context.Context, q Querier, rv rbac.ReadTx, req Request, selfService bool) (Plan, error) {
+// countRows fills Plan.Rows; the shared path, which moves the rows in the
+// same transaction, takes them from what the movers moved instead (the
+// same numbers, without counting twice).
+func (c *Converter) prepare(ctx context.Context, q Querier, rv rbac.ReadTx, req Request, selfService, countRows bool) (Plan, error) {
 	if err := checkRequest(&req); err != nil {
 		return Plan{}, err
 	}
@@ -83,7 +86,7 @@ func (c *Converter) prepare(ctx context.Context, q Querier, rv rbac.ReadTx, req 
 		}
 		plan.Rights = append(plan.Rights, rc)
 		if !selfService {
-			if err := c.mayManage(ctx, req, s, tm); err != nil {
+			if err := c.mayManage(rv, req, s); err != nil {
 				return Plan{}, err
 			}
 		}
@@ -91,8 +94,10 @@ func (c *Converter) prepare(ctx context.Context, q Querier, rv rbac.ReadTx, req 
 	if err := c.onVnconnect(ctx, rv, req.To); err != nil {
 		return Plan{}, err
 	}
-	if plan.Rows, err = c.count(ctx, q, Scope{From: req.From, To: req.To, Subsystems: req.Subsystems}); err != nil {
-		return Plan{}, err
+	if countRows {
+		if plan.Rows, err = c.count(ctx, q, Scope{From: req.From, To: req.To, Subsystems: req.Subsystems}); err != nil {
+			return Plan{}, err
+		}
 	}
 	if plan.TargetBefore, err = c.count(ctx, q, Scope{From: req.To, Subsystems: req.Subsystems}); err != nil {
 		return Plan{}, err
@@ -155,43 +160,29 @@ func (c *Converter) missing(req Request, got []source) rbac.SubsystemID {
 	return ""
 }
 
-// mayManage asks rbac whether the actor manages both accounts on the
-// subsystem and may hand the target every role it is about to receive.
-func (c *Converter) mayManage(ctx context.Context, req Request, s source, tm rbac.Membership) error {
-	deny := func(err error) error {
-		switch {
-		case errors.Is(err, rbac.ErrForbidden):
-			return &PreconditionError{Code: CodeForbidden, Subsystem: string(s.sub), Err: err,
-				Message: "you may not manage both accounts on this subsystem"}
-		case errors.Is(err, rbac.ErrNotFound):
-			// rbac answered from a newer view than ours: a racing
-			// conversion moved the membership meanwhile.
-			return &PreconditionError{Code: CodeInFlight, Subsystem: string(s.sub), Err: err,
-				Message: "the accounts changed while the conversion was being checked; try again"}
-		}
-		return err
-	}
-	// Change-unit to the account's own unit is rbac's "manages this
-	// member here" question: power over the unit, and the member ranks
-	// strictly below the actor.
-	if err := c.svc.Can(ctx, req.Actor, rbac.ActChangeUnit, rbac.Target{Account: req.To, Subsystem: s.sub, Unit: tm.Unit}); err != nil {
-		return deny(err)
-	}
+// mayManage asks rbac, in rv — the transaction the conversion reads its
+// plan from and, on the shared path, writes in — whether the actor may
+// convert: rbac's ActConvert (manage both memberships, grant the target
+// every role it receives). Asking rv rather than a fresh view leaves no
+// window between the check and the act.
+func (c *Converter) mayManage(rv rbac.ReadTx, req Request, s source) error {
+	from := req.From
 	if s.member == nil {
+		from = legacyKey(req.From) // not an rbac account: ActConvert judges the receiver's side only
+	}
+	err := c.svc.CanTx(rv, req.Actor, rbac.ActConvert, rbac.Target{Account: from, ToAccount: req.To, Subsystem: s.sub})
+	switch {
+	case err == nil:
 		return nil
+	case errors.Is(err, rbac.ErrForbidden):
+		return &PreconditionError{Code: CodeForbidden, Subsystem: string(s.sub), Err: err,
+			Message: "you may not manage both accounts on this subsystem"}
+	case errors.Is(err, rbac.ErrNotFound):
+		// The plan found both memberships in rv a moment ago.
+		return &PreconditionError{Code: CodeInFlight, Subsystem: string(s.sub), Err: err,
+			Message: "the accounts changed while the conversion was being checked; try again"}
 	}
-	if err := c.svc.Can(ctx, req.Actor, rbac.ActChangeUnit, rbac.Target{Account: req.From, Subsystem: s.sub, Unit: s.unit}); err != nil {
-		return deny(err)
-	}
-	for _, g := range s.member.Roles {
-		if g.ViaGroup != "" {
-			continue // the target is in the same group and holds it already
-		}
-		if err := c.svc.Can(ctx, req.Actor, rbac.ActGrant, rbac.Target{Account: req.To, Subsystem: s.sub, Role: g.Role, Level: g.Level}); err != nil {
-			return deny(err)
-		}
-	}
-	return nil
+	return err
 }
 
 // onVnconnect re-checks, when a directory is configured, that Vnconnect

@@ -20,7 +20,9 @@ func (c *Converter) Revert(ctx context.Context, actor, id, reason string) (*Conv
 	if c.window < 0 {
 		return nil, precond(CodeRevertWindow, "", "reverting conversions is disabled")
 	}
-	if c.sharedTx(ctx) {
+	if shared, err := c.sharedTx(ctx); err != nil {
+		return nil, err
+	} else if shared {
 		return c.revertShared(ctx, actor, id, reason)
 	}
 	err := c.appTx(ctx, func(q Querier) error {
@@ -50,9 +52,11 @@ func (c *Converter) beginRevert(ctx context.Context, q Querier, rv rbac.ReadTx, 
 		return precond(CodeRevertWindow, "", "the conversion was done on %s; it could be reverted for %s", j.DoneAt.Format("2006-01-02 15:04"), c.window)
 	}
 	for _, rc := range j.Plan.Rights {
-		err := c.svc.Can(ctx, actor, rbac.ActChangeUnit, rbac.Target{Account: j.To, Subsystem: rc.Subsystem, Unit: rc.TargetBefore.Unit})
+		// Asked of rv, the transaction the revert is recorded in (the
+		// shared path's only one), so no grant can change in between.
+		err := c.svc.CanTx(rv, actor, rbac.ActChangeUnit, rbac.Target{Account: j.To, Subsystem: rc.Subsystem, Unit: rc.TargetBefore.Unit})
 		if err == nil && rc.SourceMember != nil {
-			err = c.svc.Can(ctx, actor, rbac.ActAdd, rbac.Target{Account: j.From, Subsystem: rc.Subsystem, Unit: rc.SourceMember.Unit})
+			err = c.svc.CanTx(rv, actor, rbac.ActAdd, rbac.Target{Account: j.From, Subsystem: rc.Subsystem, Unit: rc.SourceMember.Unit})
 		}
 		if errors.Is(err, rbac.ErrForbidden) {
 			return &PreconditionError{Code: CodeForbidden, Subsystem: string(rc.Subsystem), Err: err, Message: "you may not manage both accounts on this subsystem"}
@@ -113,7 +117,7 @@ func (c *Converter) revertRights(tx rbac.Tx, j *journalRow) error {
 			return err
 		}
 	}
-	return appendAudit(tx, c.now(), j.RevertActor, AuditRevert, target, j.RevertReason, j.auditDetails())
+	return c.svc.AuditTx(tx, j.RevertActor, AuditRevert, target, j.RevertReason, j.auditDetails())
 }
 
 // endRevert restores the app rows: reverting → reverted, locks released.

@@ -7,70 +7,28 @@ import (
 	"github.com/rpkit-vn/rpkit/rbac"
 )
 
-var errProbe = errors.New("migrate: probe")
+// The shared path: rbac's store runs on the application's database
+// (sharedTx), so one rbac Update holds the whole conversion — the
+// preconditions (rbac's CanTx among them), the app rows, the legacy
+// credentials, the memberships, the audit entry and the journal row. It
+// commits whole or not at all, so the journal's intermediate states never
+// exist on this path: the row is written once, already done.
+//
+// Update may run its function again (a serialization failure on
+// PostgreSQL): every function here starts from what it reads in the
+// transaction and keeps nothing from a previous run.
 
-// sharedTx reports whether rbac's store runs its transactions on the
-// application's database (its Tx implements SQLTx). It asks once, with an
-// empty transaction that is rolled back.
-func (c *Converter) sharedTx(ctx context.Context) bool {
-	switch c.shared.Load() {
-	case 1:
-		return true
-	case 2:
-		return false
-	}
-	_ = c.store.Update(ctx, func(tx rbac.Tx) error {
-		if st, ok := tx.(SQLTx); ok {
-			if _, d := st.SQLQuerier(); d == c.d {
-				c.shared.Store(1)
-				return errProbe
-			}
-		}
-		c.shared.Store(2)
-		return errProbe
-	})
-	return c.shared.Load() == 1
-}
-
-func sqlOf(tx rbac.Tx) Querier {
-	q, _ := tx.(SQLTx).SQLQuerier()
-	return q
-}
-
-// executeShared runs every step of the conversion in one rbac
-// transaction, which is also the application's: it commits whole or not
-// at all, and the journal row it leaves is already done.
+// executeShared runs req in one transaction.
 func (c *Converter) executeShared(ctx context.Context, req Request, self bool) (*Conversion, error) {
 	var out *Conversion
 	err := c.store.Update(ctx, func(tx rbac.Tx) error {
-		q := sqlOf(tx)
-		if j, err := c.loadJournal(ctx, q, req.ID, true); err == nil {
-			if j.Kind != req.Kind || j.From != req.From || j.To != req.To {
-				return conflict("conversion %s exists for another request", req.ID)
-			}
-			out = &j.Conversion
-			return nil
-		} else if !errors.Is(err, ErrNotFound) {
-			return err
-		}
-		j, err := c.begin(ctx, q, tx, req, self)
+		out = nil
+		q, err := sqlOf(tx)
 		if err != nil {
 			return err
 		}
-		if err := c.moveApp(ctx, q, j); err != nil {
-			return err
-		}
-		if err := c.moveRights(tx, j); err != nil {
-			return err
-		}
-		if err := c.markRights(ctx, q, j); err != nil {
-			return err
-		}
-		if err := c.finish(ctx, q, j); err != nil {
-			return err
-		}
-		out = &j.Conversion
-		return nil
+		out, err = c.convertIn(ctx, q, tx, req, self)
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -81,14 +39,73 @@ func (c *Converter) executeShared(ctx context.Context, req Request, self bool) (
 	return out, nil
 }
 
-// revertShared is Revert in one transaction.
+// convertIn runs a whole conversion inside the caller's Update. With
+// req.ID already in the journal it returns that conversion instead (the
+// same request run again), or ErrConflict for another request.
+func (c *Converter) convertIn(ctx context.Context, q Querier, tx rbac.Tx, req Request, self bool) (*Conversion, error) {
+	if j, err := c.loadJournal(ctx, q, req.ID, true); err == nil {
+		if j.Kind != req.Kind || j.From != req.From || j.To != req.To {
+			return nil, conflict("conversion %s exists for another request", req.ID)
+		}
+		return &j.Conversion, nil
+	} else if !errors.Is(err, ErrNotFound) {
+		return nil, err
+	}
+	// The lock rows come first, as on the journal path: a journal-mode
+	// conversion of the same account in another process either holds them
+	// already (in-flight) or waits on ours and, once we commit, finds the
+	// account converted.
+	keys := lockKeys(req.Kind, req.From, req.To)
+	if err := c.lock(ctx, q, req.ID, keys); err != nil {
+		return nil, err
+	}
+	plan, err := c.prepare(ctx, q, tx, req, self, false)
+	if err != nil {
+		return nil, err
+	}
+	now := c.now()
+	j := &journalRow{Conversion: Conversion{ID: req.ID, Kind: req.Kind, From: req.From, To: req.To, Subsystems: req.Subsystems,
+		Actor: req.Actor, Reason: req.Reason, Plan: plan, CreatedAt: now}}
+	if err := c.moveRows(ctx, q, j); err != nil {
+		return nil, err
+	}
+	j.Plan.Rows = Counts{}
+	for name, mv := range j.Moved {
+		for label, keys := range mv {
+			j.Plan.Rows[name+":"+label] = int64(len(keys.Keys))
+		}
+	}
+	if err := c.applyRights(tx, j); err != nil {
+		return nil, err
+	}
+	j.State, j.UpdatedAt, j.DoneAt = StateDone, now, now
+	if err := c.insertJournal(ctx, q, j); err != nil {
+		return nil, err
+	}
+	if err := c.unlock(ctx, q, j.ID); err != nil {
+		return nil, err
+	}
+	return &j.Conversion, nil
+}
+
+// revertShared is Revert in one transaction. A revert that a journal-mode
+// run left half done is carried on by Resume.
 func (c *Converter) revertShared(ctx context.Context, actor, id, reason string) (*Conversion, error) {
 	var out *Conversion
+	resume := false
 	err := c.store.Update(ctx, func(tx rbac.Tx) error {
-		q := sqlOf(tx)
+		out, resume = nil, false
+		q, err := sqlOf(tx)
+		if err != nil {
+			return err
+		}
 		j, err := c.loadJournal(ctx, q, id, true)
 		if err != nil {
 			return err
+		}
+		if j.State == StateReverting {
+			resume = true
+			return nil
 		}
 		if err := c.beginRevert(ctx, q, tx, j, actor, reason); err != nil {
 			return err
@@ -102,5 +119,11 @@ func (c *Converter) revertShared(ctx context.Context, actor, id, reason string) 
 		out = &j.Conversion
 		return nil
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	if resume {
+		return c.Resume(ctx, id)
+	}
+	return out, nil
 }

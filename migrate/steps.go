@@ -20,7 +20,7 @@ func (j *journalRow) scope() Scope {
 // begin checks the preconditions, takes the locks and records the
 // conversion as planned.
 func (c *Converter) begin(ctx context.Context, q Querier, rv rbac.ReadTx, req Request, self bool) (*journalRow, error) {
-	plan, err := c.prepare(ctx, q, rv, req, self)
+	plan, err := c.prepare(ctx, q, rv, req, self, true)
 	if err != nil {
 		return nil, err
 	}
@@ -43,6 +43,16 @@ func (c *Converter) begin(ctx context.Context, q Querier, rv rbac.ReadTx, req Re
 // moveApp moves the app's rows and disables the legacy credentials:
 // planned → moved-app.
 func (c *Converter) moveApp(ctx context.Context, q Querier, j *journalRow) error {
+	if err := c.moveRows(ctx, q, j); err != nil {
+		return err
+	}
+	j.State, j.UpdatedAt = StateMovedApp, c.now()
+	return c.setState(ctx, q, j, StatePlanned)
+}
+
+// moveRows runs the movers and disables the legacy credentials, recording
+// the moved keys in j.
+func (c *Converter) moveRows(ctx context.Context, q Querier, j *journalRow) error {
 	j.Moved = map[string]Moved{}
 	for _, m := range c.movers {
 		mv, err := m.Move(ctx, q, j.scope())
@@ -56,8 +66,7 @@ func (c *Converter) moveApp(ctx context.Context, q Querier, j *journalRow) error
 			return err
 		}
 	}
-	j.State, j.UpdatedAt = StateMovedApp, c.now()
-	return c.setState(ctx, q, j, StatePlanned)
+	return nil
 }
 
 // moveRights moves the rbac memberships and writes the audit entry, in
@@ -69,6 +78,12 @@ func (c *Converter) moveRights(tx rbac.Tx, j *journalRow) error {
 	if done, err := audited(tx, j.AuditMark, target, AuditConvert); err != nil || done {
 		return err
 	}
+	return c.applyRights(tx, j)
+}
+
+// applyRights moves the memberships as planned and writes the audit
+// entry; every membership must still be as the plan saw it.
+func (c *Converter) applyRights(tx rbac.Tx, j *journalRow) error {
 	now := c.now()
 	for _, rc := range j.Plan.Rights {
 		tm, err := tx.Membership(j.To, rc.Subsystem)
@@ -95,7 +110,7 @@ func (c *Converter) moveRights(tx rbac.Tx, j *journalRow) error {
 			return err
 		}
 	}
-	return appendAudit(tx, now, j.Actor, AuditConvert, target, j.Reason, j.auditDetails())
+	return c.svc.AuditTx(tx, j.Actor, AuditConvert, auditTarget(j.ID), j.Reason, j.auditDetails())
 }
 
 func (j *journalRow) auditDetails() map[string]string {

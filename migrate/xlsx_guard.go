@@ -1,11 +1,11 @@
 package migrate
 
 import (
-	"archive/zip"
-	"bytes"
+	"errors"
 	"fmt"
 	"io"
-	"strings"
+
+	"github.com/rpkit-vn/rpkit/internal/xlsxguard"
 )
 
 // Limits of an XLSX list, checked before excelize reads a byte of XML. An
@@ -21,44 +21,42 @@ const (
 	maxListParts = 1000
 )
 
+// listLimits are the zip-directory caps of an XLSX list (internal/xlsxguard,
+// which rbac/changeform guards its uploads with too).
+var listLimits = xlsxguard.Limits{MaxParts: maxListParts, MaxUnzipBytes: maxListUnzip}
+
 // readList reads at most max bytes of r.
 func readList(r io.Reader, max int64) ([]byte, error) {
-	b, err := io.ReadAll(io.LimitReader(r, max+1))
+	b, err := xlsxguard.Read(r, max)
 	if err != nil {
-		return nil, fmt.Errorf("%w: reading the file: %v", ErrList, err)
-	}
-	if int64(len(b)) > max {
-		return nil, fmt.Errorf("%w: %w: the file is over %d bytes", ErrList, ErrListTooLarge, max)
+		return nil, guardError(err)
 	}
 	return b, nil
 }
 
 // checkZip enforces the part count and the uncompressed size from the zip
-// directory. archive/zip refuses to inflate past an entry's declared
-// size, so a directory that lies cannot get round it. (rbac/changeform
-// guards its uploads the same way.)
+// directory.
 func checkZip(data []byte) error {
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		return fmt.Errorf("%w: not an XLSX (zip) file", ErrList)
-	}
-	if len(zr.File) > maxListParts {
-		return fmt.Errorf("%w: %w: the workbook has more than %d parts", ErrList, ErrListTooLarge, maxListParts)
-	}
-	var total uint64
-	for _, f := range zr.File {
-		total += f.UncompressedSize64
-		if f.UncompressedSize64 > maxListUnzip || total > maxListUnzip {
-			return fmt.Errorf("%w: %w: the workbook uncompresses to over %d bytes", ErrList, ErrListTooLarge, maxListUnzip)
-		}
+	if err := xlsxguard.CheckZip(data, listLimits); err != nil {
+		return guardError(err)
 	}
 	return nil
 }
 
+// guardError wraps an xlsxguard refusal in ErrList (and ErrListTooLarge
+// for a size limit); the guard's message is its own and quotes nothing of
+// the file.
+func guardError(err error) error {
+	if errors.Is(err, xlsxguard.ErrTooLarge) {
+		return fmt.Errorf("%w: %w: %w", ErrList, ErrListTooLarge, err)
+	}
+	return fmt.Errorf("%w: %w", ErrList, err)
+}
+
 // xlsxError turns excelize's errors, whose text may quote the file, into
-// ours. Its unzip-limit refusal is a plain error with a fixed message.
+// ours.
 func xlsxError(err error) error {
-	if strings.Contains(err.Error(), "unzip size") {
+	if xlsxguard.IsUnzipLimit(err) {
 		return fmt.Errorf("%w: %w: the workbook uncompresses to too much data", ErrList, ErrListTooLarge)
 	}
 	return fmt.Errorf("%w: the workbook could not be read", ErrList)

@@ -1,8 +1,9 @@
 // Package adminapi is a mountable JSON HTTP API for user administration on
 // top of package rbac: what a PAKN-, CSDL TTHC- or quantri-like app embeds
 // so that its admins run the platform's screens — "Thêm mới từ Vnconnect",
-// Kích hoạt, Khóa/Mở, Thay đổi đơn vị, Gán quyền — and import the
-// provinces' change form (package rbac/changeform).
+// Kích hoạt, Khóa/Mở, Thay đổi đơn vị, Gán quyền — import the provinces'
+// change form (package rbac/changeform) and convert accounts (Chuyển đổi
+// tài khoản, package migrate).
 //
 //	api, err := adminapi.New(adminapi.Config{Service: svc, Web: webHandler, Directory: dir})
 //	mux.Handle("/admin/api/", http.StripPrefix("/admin/api", api))
@@ -43,6 +44,13 @@
 //	POST   /super-admin/requests/{id}/approve    (operator)
 //	POST   /super-admin/requests/{id}/reject     (operator)
 //	POST   /change-form[?dry_run=1]              multipart: file, unit, reason[, plan]
+//	GET    /conversions/legacy?username=         Tra cứu tài khoản username/password
+//	GET    /conversions/vnconnect?cccd=|cmnd=|techid=  Tra cứu tài khoản Vnconnect
+//	POST   /conversions/plan                     Chuyển đổi: the dry run (rows per table, rights)
+//	POST   /conversions                          Đồng ý: run it → 201 and the conversion
+//	GET    /conversions/{id}                     one conversion (404 unless the actor may see it)
+//	POST   /conversions/{id}/verify              the new holder checks the data is complete
+//	POST   /conversions/{id}/revert              undo, within migrate's revert window
 //
 // Every state-changing body is JSON with a "reason", which rbac records in
 // its audit log. Bodies are decoded strictly: application/json only,
@@ -55,6 +63,12 @@
 // plan and a "plan" value binding the file, the unit and the actor;
 // applying requires that value, so what is applied is what was reviewed.
 //
+// The conversion routes need Config.Converter (without one they answer
+// 501 server.not_configured). POST /conversions/plan and POST /conversions
+// take {"kind": "legacy"|"vnconnect", "from", "to", "subsystems", "reason"};
+// the plan is advice, not a lock: the preconditions are checked again when
+// the conversion runs. Revert takes {"reason"}.
+//
 // # Errors
 //
 // Every error is application/problem+json (RFC 9457) with a stable "type"
@@ -66,7 +80,21 @@
 // request.method_not_allowed 405, request.no_route 404,
 // auth.unauthenticated 401, auth.csrf 403, vnconnect.unavailable 502,
 // server.not_configured 501, changeform.bad_file 422,
-// changeform.plan_mismatch 409 and server.internal 500. A detail is the
+// changeform.plan_mismatch 409 and server.internal 500.
+//
+// A refused conversion answers "migrate." and its migrate precondition
+// code with "_" for "-" (ConversionCode), the detail being the
+// precondition's message: migrate.same_account, migrate.source_not_found,
+// migrate.target_not_found and migrate.target_not_vnconnect 422;
+// migrate.already_converted, migrate.target_inactive,
+// migrate.unit_mismatch, migrate.group_mismatch, migrate.in_flight,
+// migrate.revert_window and migrate.legacy_disabled 409;
+// migrate.forbidden 403 (with the "rule" of rbac's refusal). A failed
+// verification is migrate.verify_failed 409, its differences in "errors".
+// migrate's ErrNotFound, ErrConflict and ErrInvalid answer rbac.not_found,
+// rbac.conflict and rbac.invalid.
+//
+// A detail is the
 // error's message only when every error in its chain is one this codebase
 // wrote; a driver's or the network's error yields a generic detail and
 // goes to the Logger.

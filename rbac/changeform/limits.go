@@ -1,5 +1,7 @@
 package changeform
 
+import "github.com/rpkit-vn/rpkit/internal/xlsxguard"
+
 // Limits bound what a parser accepts from an uploaded file. The form comes
 // from outside (a province's e-mail attachment), so every dimension that
 // costs memory or time is capped. A zero field takes its default.
@@ -58,6 +60,11 @@ func (l Limits) withDefaults() Limits {
 	def(&l.MaxColumns, DefaultMaxColumns)
 	def(&l.HeaderScanRows, DefaultHeaderScanRows)
 	return l
+}
+
+// zip returns the caps of an XLSX file's zip directory.
+func (l Limits) zip() xlsxguard.Limits {
+	return xlsxguard.Limits{MaxParts: l.MaxZipEntries, MaxUnzipBytes: l.MaxUnzipBytes}
 }
 
 // maxScannedRows bounds the rows a parser walks, blank ones included:

@@ -10,12 +10,6 @@ import (
 	"github.com/rpkit-vn/rpkit/vnconnect/vnid"
 )
 
-// probeAccount stands for "someone not yet known" when asking rbac whether
-// the actor may add anyone to a subsystem in the unit at all, before any
-// Vnconnect look-up is made on the actor's behalf. It is not a TechID
-// (those are UUIDs), so it is never a real account's standing that answers.
-const probeAccount = "changeform:probe"
-
 // Plan is the dry run: it decides every row's outcome — looking people up
 // on Vnconnect and checking the actor's rights — and changes nothing.
 // Apply makes the same decisions again and then adds.
@@ -38,7 +32,7 @@ type planner struct {
 	im       *Importer
 	req      Request
 	subs     map[rbac.SubsystemID]bool  // registered in the service
-	allowed  map[rbac.SubsystemID]error // the probe's answer per subsystem
+	allowed  map[rbac.SubsystemID]error // CanAddTo's answer per subsystem
 	lookups  map[string]lookup          // by kind:number
 	seenID   map[string]int             // kind:number/sub → line
 	seenTech map[string]int             // techID/sub → line
@@ -173,12 +167,13 @@ func (r Result) denied(err error) (Result, error) {
 }
 
 // mayAdd asks once per subsystem whether the actor may add anyone in the
-// unit.
+// unit (rbac's CanAddTo), before any Vnconnect look-up is made on the
+// actor's behalf; each row is then checked against the account found.
 func (p *planner) mayAdd(ctx context.Context, sub rbac.SubsystemID) error {
 	if err, ok := p.allowed[sub]; ok {
 		return err
 	}
-	err := p.im.svc.Can(ctx, p.req.Actor, rbac.ActAdd, rbac.Target{Account: probeAccount, Subsystem: sub, Unit: p.req.Unit})
+	err := p.im.svc.CanAddTo(ctx, p.req.Actor, sub, p.req.Unit)
 	if ctx.Err() == nil {
 		p.allowed[sub] = err
 	}

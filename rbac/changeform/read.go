@@ -1,20 +1,23 @@
 package changeform
 
 import (
+	"errors"
 	"io"
-	"strconv"
+
+	"github.com/rpkit-vn/rpkit/internal/xlsxguard"
 )
 
 // readAll reads r up to max bytes and refuses more: the file is held in
 // memory (both formats need random access or a second pass), so its size
-// is the first limit checked.
+// is the first limit checked. The reader's own error is not repeated: its
+// text is not ours to show.
 func readAll(r io.Reader, max int64) ([]byte, error) {
-	b, err := io.ReadAll(io.LimitReader(r, max+1))
-	if err != nil {
+	b, err := xlsxguard.Read(r, max)
+	if errors.Is(err, xlsxguard.ErrRead) {
 		return nil, parseErr(0, "", ErrFormat, "reading the upload failed")
 	}
-	if int64(len(b)) > max {
-		return nil, parseErr(0, "", ErrTooLarge, "the file is over "+strconv.FormatInt(max, 10)+" bytes")
+	if err != nil {
+		return nil, guardErr(err)
 	}
 	return b, nil
 }

@@ -1,14 +1,14 @@
 package changeform
 
 import (
-	"archive/zip"
 	"bytes"
 	"context"
 	"errors"
 	"io"
-	"strconv"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/rpkit-vn/rpkit/internal/xlsxguard"
 )
 
 // maxSheets is how many worksheets are searched for the table.
@@ -44,11 +44,7 @@ func ParseXLSX(ctx context.Context, r io.Reader, lim Limits) (form *Form, err er
 			form, err = nil, parseErr(0, "", ErrFormat, "the workbook could not be read")
 		}
 	}()
-	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
-		RawCellValue:      true, // identity numbers as stored, not as displayed
-		UnzipSizeLimit:    lim.MaxUnzipBytes,
-		UnzipXMLSizeLimit: lim.MaxUnzipBytes,
-	})
+	f, err := excelize.OpenReader(bytes.NewReader(data), xlsxguard.Options(lim.zip()))
 	if err != nil {
 		return nil, xlsxErr(err)
 	}
@@ -76,27 +72,26 @@ func ParseXLSX(ctx context.Context, r io.Reader, lim Limits) (form *Form, err er
 }
 
 // checkZip enforces the part count and uncompressed size from the zip
-// directory.
+// directory (internal/xlsxguard, which migrate's lists use too).
 func checkZip(data []byte, lim Limits) error {
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		return parseErr(0, "", ErrFormat, "not an XLSX (zip) file")
-	}
-	if len(zr.File) > lim.MaxZipEntries {
-		return parseErr(0, "", ErrTooLarge, "the workbook has too many parts")
-	}
-	var total uint64
-	for _, zf := range zr.File {
-		total += zf.UncompressedSize64
-		if zf.UncompressedSize64 > uint64(lim.MaxUnzipBytes) || total > uint64(lim.MaxUnzipBytes) {
-			return parseErr(0, "", ErrTooLarge, "the workbook uncompresses to over "+strconv.FormatInt(lim.MaxUnzipBytes, 10)+" bytes")
-		}
+	if err := xlsxguard.CheckZip(data, lim.zip()); err != nil {
+		return guardErr(err)
 	}
 	return nil
 }
 
+// guardErr turns an xlsxguard refusal into a *ParseError: ErrTooLarge for
+// a size limit, ErrFormat otherwise, with the guard's detail (which quotes
+// nothing of the file).
+func guardErr(err error) error {
+	if errors.Is(err, xlsxguard.ErrTooLarge) {
+		return parseErr(0, "", ErrTooLarge, err.Error())
+	}
+	return parseErr(0, "", ErrFormat, err.Error())
+}
+
 func xlsxErr(err error) error {
-	if isUnzipLimit(err) {
+	if xlsxguard.IsUnzipLimit(err) {
 		return parseErr(0, "", ErrTooLarge, "the workbook uncompresses to too much data")
 	}
 	return parseErr(0, "", ErrFormat, "the workbook could not be read")
@@ -131,10 +126,4 @@ func parseSheet(ctx context.Context, f *excelize.File, sheet string, lim Limits)
 		return nil, xlsxErr(err)
 	}
 	return t.finish()
-}
-
-// isUnzipLimit reports excelize's unzip-size refusal, which it returns as
-// a plain error with a fixed message.
-func isUnzipLimit(err error) bool {
-	return err != nil && bytes.Contains([]byte(err.Error()), []byte("unzip size"))
 }

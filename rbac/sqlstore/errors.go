@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/rpkit-vn/rpkit/internal/sqldialect"
 	"github.com/rpkit-vn/rpkit/rbac"
 )
 
@@ -79,7 +80,7 @@ func (c *conn) fail(op string, err error) error {
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return fmt.Errorf("%w: %s", rbac.ErrNotFound, op)
-	case isUniqueViolation(err), isForeignKeyViolation(err):
+	case sqldialect.IsUniqueViolation(err), sqldialect.IsForeignKeyViolation(err):
 		return &DBError{Op: op, Err: err, kind: rbac.ErrConflict}
 	}
 	return &DBError{Op: op, Err: err}
@@ -87,7 +88,7 @@ func (c *conn) fail(op string, err error) error {
 
 // noteRetry records the transaction's first serialization failure.
 func (c *conn) noteRetry(err error) {
-	if err != nil && c.retryErr == nil && isRetryable(err) {
+	if err != nil && c.retryErr == nil && sqldialect.IsRetryable(err) {
 		c.retryErr = err
 	}
 }

@@ -61,10 +61,10 @@ func TestLoadMigrationsRejectsGaps(t *testing.T) {
 
 func TestRebind(t *testing.T) {
 	q := `SELECT a FROM t WHERE x = ? AND y IN (?, ?)`
-	if got := Postgres.rebind(q); got != `SELECT a FROM t WHERE x = $1 AND y IN ($2, $3)` {
-		t.Errorf("Postgres.rebind = %q", got)
+	if got := Postgres.Rebind(q); got != `SELECT a FROM t WHERE x = $1 AND y IN ($2, $3)` {
+		t.Errorf("Postgres.Rebind = %q", got)
 	}
-	if got := SQLite.rebind(q); got != q {
-		t.Errorf("SQLite.rebind = %q", got)
+	if got := SQLite.Rebind(q); got != q {
+		t.Errorf("SQLite.Rebind = %q", got)
 	}
 }

@@ -34,7 +34,7 @@ func NewWithConfig(db *sql.DB, d Dialect, cfg Config) (*Store, error) {
 	if db == nil {
 		return nil, errors.New("sqlstore: nil *sql.DB")
 	}
-	if !d.valid() {
+	if !d.Valid() {
 		return nil, fmt.Errorf("sqlstore: unknown dialect %v", d)
 	}
 	return &Store{

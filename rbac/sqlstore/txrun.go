@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/rpkit-vn/rpkit/internal/sqldialect"
 )
 
 // querier is what *sql.Tx and *sql.Conn have in common: the statements of a
@@ -33,22 +35,22 @@ type conn struct {
 // failure must stay visible to the retry loop even if the body swallowed
 // or replaced it.
 func (c *conn) outcome(err error) error {
-	if err == nil || c.retryErr == nil || isRetryable(err) {
+	if err == nil || c.retryErr == nil || sqldialect.IsRetryable(err) {
 		return err
 	}
 	return fmt.Errorf("%w (transaction aborted: %w)", err, dbErr("serialization failure", c.retryErr))
 }
 
 func (c *conn) exec(query string, args ...any) (sql.Result, error) {
-	return c.q.ExecContext(c.ctx, c.d.rebind(query), args...)
+	return c.q.ExecContext(c.ctx, c.d.Rebind(query), args...)
 }
 
 func (c *conn) query(query string, args ...any) (*sql.Rows, error) {
-	return c.q.QueryContext(c.ctx, c.d.rebind(query), args...)
+	return c.q.QueryContext(c.ctx, c.d.Rebind(query), args...)
 }
 
 func (c *conn) queryRow(query string, args ...any) *sql.Row {
-	return c.q.QueryRowContext(c.ctx, c.d.rebind(query), args...)
+	return c.q.QueryRowContext(c.ctx, c.d.Rebind(query), args...)
 }
 
 // errRollback is returned by a transaction body that wants its work undone
@@ -57,14 +59,14 @@ var errRollback = errors.New("sqlstore: rollback")
 
 // write runs fn in one read-write transaction and commits it, running it
 // again from the start when the database reports that it lost a race with a
-// concurrent transaction (see isRetryable). fn must therefore have no effect
-// outside the transaction: it may be called more than once.
+// concurrent transaction (see sqldialect.IsRetryable). fn must therefore
+// have no effect outside the transaction: it may be called more than once.
 func (s *Store) write(ctx context.Context, fn func(c *conn) error) error {
 	var err error
 	for attempt := 0; ; attempt++ {
 		s.stats.attempts.Add(1)
 		err = s.writeOnce(ctx, attempt, fn)
-		if err == nil || !isRetryable(err) || attempt+1 >= s.cfg.maxAttempts() {
+		if err == nil || !sqldialect.IsRetryable(err) || attempt+1 >= s.cfg.maxAttempts() {
 			break
 		}
 		s.stats.retries.Add(1)
@@ -76,7 +78,7 @@ func (s *Store) write(ctx context.Context, fn func(c *conn) error) error {
 		case <-t.C:
 		}
 	}
-	if err != nil && isRetryable(err) {
+	if err != nil && sqldialect.IsRetryable(err) {
 		s.stats.exhausted.Add(1)
 	}
 	return err
