@@ -76,7 +76,16 @@ func (h *Handler) currentSession(r *http.Request) (*Session, error) {
 		s = s.clone() // Load's value is read-only
 		s.LastSeen = now
 		s.IdleUntil = now.Add(h.idle)
-		if err := h.sessions.Save(ctx, s); err != nil {
+		if rs, ok := h.sessions.(SessionRefresher); ok {
+			stored, err := rs.Refresh(ctx, s)
+			switch {
+			case err != nil:
+				h.log.WarnContext(ctx, "web: refreshing the session failed", "err", err)
+			case !stored:
+				// Logged out (or expired) since Load: honour it.
+				return nil, nil
+			}
+		} else if err := h.sessions.Save(ctx, s); err != nil {
 			// The request may proceed: the session is valid, only its
 			// idle deadline did not move.
 			h.log.WarnContext(ctx, "web: refreshing the session failed", "err", err)

@@ -58,7 +58,10 @@ type MemorySessionStore struct {
 	nextSweep time.Time
 }
 
-var _ SessionStore = (*MemorySessionStore)(nil)
+var (
+	_ SessionStore     = (*MemorySessionStore)(nil)
+	_ SessionRefresher = (*MemorySessionStore)(nil)
+)
 
 // NewMemorySessionStore returns an empty store.
 func NewMemorySessionStore(opts MemoryOptions) *MemorySessionStore {
@@ -76,9 +79,31 @@ func (m *MemorySessionStore) Save(_ context.Context, s *Session) error {
 	if s == nil || s.ID == "" {
 		return errors.New("web: Save: session without ID")
 	}
-	now := m.now()
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	return m.saveLocked(s)
+}
+
+// Refresh implements SessionRefresher: it saves s only if its session is
+// still stored, checked and written under one lock.
+func (m *MemorySessionStore) Refresh(_ context.Context, s *Session) (bool, error) {
+	if s == nil || s.ID == "" {
+		return false, errors.New("web: Refresh: session without ID")
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, ok := m.sessions[s.ID]; !ok {
+		return false, nil
+	}
+	if err := m.saveLocked(s); err != nil {
+		return false, err
+	}
+	_, ok := m.sessions[s.ID] // an expired s was deleted, not stored
+	return ok, nil
+}
+
+func (m *MemorySessionStore) saveLocked(s *Session) error {
+	now := m.now()
 	m.deleteLocked(s.ID)
 	if s.Expired(now) {
 		return nil

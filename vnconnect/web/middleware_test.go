@@ -310,3 +310,51 @@ func TestDevCookiesCarryThePort(t *testing.T) {
 		t.Errorf("session cookie %q, want %q", as, want)
 	}
 }
+
+// A back-channel logout that lands between a request's Load and its idle
+// refresh must not be undone by the refresh (the session must stay gone,
+// and the request is treated as logged out).
+func TestRefreshDoesNotUndoConcurrentLogout(t *testing.T) {
+	e := newEnv(t, func(c *web.Config) { c.TouchInterval = time.Minute })
+	racing := &logoutAfterLoad{MemorySessionStore: e.sessions}
+	h, err := web.New(web.Config{Client: clientFor(t, e), BaseURL: e.base, Sessions: racing, Clock: e.clock.Now, TouchInterval: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := newBrowser(t)
+	e.login(b, "")
+	if e.sessions.Len() != 1 {
+		t.Fatalf("%d sessions after login, want 1", e.sessions.Len())
+	}
+	req := httptest.NewRequest(http.MethodGet, "/", nil)
+	req.Header.Set("Accept", "application/json")
+	for _, c := range b.jar.Cookies(mustURL(e.base)) {
+		req.AddCookie(c)
+	}
+	e.clock.Advance(2 * time.Minute) // past the touch interval: this request refreshes
+	racing.armed = true
+	reached := false
+	rec := httptest.NewRecorder()
+	h.RequireLogin(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { reached = true })).ServeHTTP(rec, req)
+	if reached || rec.Code != http.StatusUnauthorized {
+		t.Fatalf("request after a concurrent logout: reached=%v status %d", reached, rec.Code)
+	}
+	if n := e.sessions.Len(); n != 0 {
+		t.Fatalf("the refresh brought the logged-out session back (%d sessions)", n)
+	}
+}
+
+// logoutAfterLoad deletes every session of the loaded one's sid right after
+// Load returns it, as a back-channel logout on another replica would.
+type logoutAfterLoad struct {
+	*web.MemorySessionStore
+	armed bool
+}
+
+func (l *logoutAfterLoad) Load(ctx context.Context, id string) (*web.Session, error) {
+	s, err := l.MemorySessionStore.Load(ctx, id)
+	if l.armed && s != nil {
+		_, _ = l.MemorySessionStore.DeleteBySID(ctx, s.Issuer, s.SID)
+	}
+	return s, err
+}

@@ -48,8 +48,12 @@ func SanitizeReturnTo(s string) (string, error) {
 		path = path[:i]
 	}
 	// Decode the path as often as an app might (bounded), checking each
-	// layer: a path that is safe raw may turn into "//evil" once decoded.
-	for range 3 {
+	// layer, the last decoded one included: a path that is safe raw may
+	// turn into "//evil" once decoded. A path that still decodes to
+	// something else after the bound is refused rather than let through
+	// with its innermost layer unchecked.
+	const maxDecodes = 3
+	for i := 0; ; i++ {
 		lower := strings.ToLower(path)
 		if strings.Contains(lower, "%2f") || strings.Contains(lower, "%5c") {
 			return bad("encoded slash or backslash in the path")
@@ -61,13 +65,16 @@ func SanitizeReturnTo(s string) (string, error) {
 		if err != nil {
 			return bad("invalid percent-encoding")
 		}
-		for i := 0; i < len(dec); i++ {
-			if c := dec[i]; c < 0x20 || c == 0x7f {
+		for j := 0; j < len(dec); j++ {
+			if c := dec[j]; c < 0x20 || c == 0x7f {
 				return bad("encoded control character")
 			}
 		}
 		if dec == path {
 			break
+		}
+		if i == maxDecodes {
+			return bad("percent-encoded too many times")
 		}
 		path = dec
 	}

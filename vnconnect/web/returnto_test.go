@@ -112,3 +112,25 @@ func TestTokenCookie(t *testing.T) {
 		}
 	}
 }
+
+// The path is decoded up to three times, as an app might; each decoded
+// layer, the last one included, must be checked, and a value still
+// encoded after the bound is refused rather than passed on unchecked.
+func TestSanitizeReturnToDeepEncoding(t *testing.T) {
+	for _, s := range []string{
+		"/%25252E%25252E/admin",       // "/../admin" after three decodings
+		"/%2525252F%2525252Fevil",     // "/%2F%2Fevil" after three, "//evil" after four
+		"/%2525252E%2525252E/admin",   // still encoded after the bound
+		"/%252525255C%252525255Cevil", // backslashes, deeper still
+		"/a/%25252E%25252E%25252F%25252E%25252E/x",
+	} {
+		if got, err := SanitizeReturnTo(s); err == nil {
+			t.Errorf("SanitizeReturnTo(%q) = %q, want ErrBadReturnTo", s, got)
+		}
+	}
+	for _, s := range []string{"/%E1%BB%87", "/search?q=%252525", "/a%2520b"} {
+		if got, err := SanitizeReturnTo(s); err != nil || got != s {
+			t.Errorf("SanitizeReturnTo(%q) = %q, %v; want it unchanged", s, got, err)
+		}
+	}
+}

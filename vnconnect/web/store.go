@@ -37,6 +37,16 @@ type SessionStore interface {
 	DeleteBySubject(ctx context.Context, issuer, sub string) (int, error)
 }
 
+// SessionRefresher is an optional SessionStore method, used when a request
+// pushes its session's idle deadline forward. Refresh saves s only while a
+// session with s.ID is still stored, and reports whether it was. With plain
+// Save, a logout that deletes the session between a request's Load and its
+// refresh would be undone (the Save puts it back); both stores in this
+// module implement Refresh, and a store without it keeps that narrow window.
+type SessionRefresher interface {
+	Refresh(ctx context.Context, s *Session) (stored bool, err error)
+}
+
 // PendingStore holds short-lived, single-use records: logins in flight
 // (keyed by the OAuth state) between the redirect to Vnconnect and the
 // callback. The same method set serves saml.RequestStore, so one

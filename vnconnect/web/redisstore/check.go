@@ -10,6 +10,7 @@ import (
 // that consumes it.
 var (
 	_ web.SessionStore      = (*SessionStore)(nil)
+	_ web.SessionRefresher  = (*SessionStore)(nil)
 	_ web.PendingStore      = (*PendingStore)(nil)
 	_ saml.RequestStore     = (*PendingStore)(nil)
 	_ vnconnect.ReplayCache = (*ReplayCache)(nil)

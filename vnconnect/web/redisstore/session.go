@@ -60,46 +60,108 @@ func (st *SessionStore) Save(ctx context.Context, sess *web.Session) error {
 	if sess == nil || sess.ID == "" {
 		return ErrNoSessionID
 	}
-	now := st.s.clock()
-	if sess.Expired(now) {
+	if sess.Expired(st.s.clock()) {
 		return st.Delete(ctx, sess.ID)
 	}
-	ttl := roundUpMillis(sess.ExpiresAt().Sub(now))
-	data, err := web.MarshalSession(sess)
+	w, err := st.writer(sess)
 	if err != nil {
-		return fmt.Errorf("redisstore: save session: %w", err)
+		return err
 	}
-	member := digest(sess.ID)
-	key := st.s.keyFromDigest("sess", member)
-	sidIdx, subIdx := st.sidIndex(sess.Issuer, sess.SID), st.subIndex(sess.Issuer, sess.Subject)
-	// Indexes expire on whole seconds, rounded up, so never before a
-	// member; NX gives a new set its first expiry, GT only ever extends it.
-	idxTTL := roundUpSeconds(ttl)
-	_, err = st.s.client.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		// DEL first: the hash is replaced whole, never merged with
-		// fields an older writer (another release) may have left.
-		p.Del(ctx, key)
-		p.HSet(ctx, key, fieldData, data, fieldSID, sidIdx, fieldSub, subIdx)
-		p.PExpire(ctx, key, ttl)
-		for _, idx := range []string{sidIdx, subIdx} {
-			if idx == "" {
-				continue
-			}
-			p.SAdd(ctx, idx, member)
-			p.ExpireNX(ctx, idx, idxTTL)
-			p.ExpireGT(ctx, idx, idxTTL)
-		}
-		return nil
-	})
-	if err != nil {
+	if _, err := st.s.client.TxPipelined(ctx, w.queue(ctx)); err != nil {
 		return opError("save session", err)
 	}
 	return nil
 }
 
-// Load returns the session with this ID, or (nil, nil) if there is none or
-// it has expired by the store's clock (Redis may keep a key a moment past
-// the deadline).
+// Refresh implements web.SessionRefresher: it saves sess only while its key
+// still exists. WATCH makes the check and the write one step: a logout on
+// another replica that deletes the key in between aborts the write, so the
+// logout is never undone.
+func (st *SessionStore) Refresh(ctx context.Context, sess *web.Session) (bool, error) {
+	if sess == nil || sess.ID == "" {
+		return false, ErrNoSessionID
+	}
+	if sess.Expired(st.s.clock()) {
+		return false, st.Delete(ctx, sess.ID)
+	}
+	w, err := st.writer(sess)
+	if err != nil {
+		return false, err
+	}
+	stored := false
+	err = st.s.client.Watch(ctx, func(tx *redis.Tx) error {
+		n, err := tx.Exists(ctx, w.key).Result()
+		if err != nil || n == 0 {
+			return err
+		}
+		if _, err := tx.TxPipelined(ctx, w.queue(ctx)); err != nil {
+			return err
+		}
+		stored = true
+		return nil
+	}, w.key)
+	if errors.Is(err, redis.TxFailedErr) {
+		// The key changed under the WATCH: deleted (logout) or refreshed by
+		// another request. Either way our write is not needed; report what
+		// is there now.
+		n, err := st.s.client.Exists(ctx, w.key).Result()
+		if err != nil {
+			return false, opError("refresh session", err)
+		}
+		return n > 0, nil
+	}
+	if err != nil {
+		return false, opError("refresh session", err)
+	}
+	return stored, nil
+}
+
+// sessionWrite is one session's key, data and indexes, ready to queue.
+type sessionWrite struct {
+	key, member    string
+	sidIdx, subIdx string
+	data           []byte
+	ttl            time.Duration
+}
+
+func (st *SessionStore) writer(sess *web.Session) (*sessionWrite, error) {
+	data, err := web.MarshalSession(sess)
+	if err != nil {
+		return nil, fmt.Errorf("redisstore: save session: %w", err)
+	}
+	member := digest(sess.ID)
+	return &sessionWrite{
+		key: st.s.keyFromDigest("sess", member), member: member,
+		sidIdx: st.sidIndex(sess.Issuer, sess.SID), subIdx: st.subIndex(sess.Issuer, sess.Subject),
+		data: data, ttl: roundUpMillis(sess.ExpiresAt().Sub(st.s.clock())),
+	}, nil
+}
+
+// queue returns the function that adds the write to a MULTI pipeline.
+func (w *sessionWrite) queue(ctx context.Context) func(redis.Pipeliner) error {
+	return func(p redis.Pipeliner) error { return w.add(ctx, p) }
+}
+
+func (w *sessionWrite) add(ctx context.Context, p redis.Pipeliner) error {
+	// Indexes expire on whole seconds, rounded up, so never before a
+	// member; NX gives a new set its first expiry, GT only ever extends it.
+	idxTTL := roundUpSeconds(w.ttl)
+	// DEL first: the hash is replaced whole, never merged with fields an
+	// older writer (another release) may have left.
+	p.Del(ctx, w.key)
+	p.HSet(ctx, w.key, fieldData, w.data, fieldSID, w.sidIdx, fieldSub, w.subIdx)
+	p.PExpire(ctx, w.key, w.ttl)
+	for _, idx := range []string{w.sidIdx, w.subIdx} {
+		if idx == "" {
+			continue
+		}
+		p.SAdd(ctx, idx, w.member)
+		p.ExpireNX(ctx, idx, idxTTL)
+		p.ExpireGT(ctx, idx, idxTTL)
+	}
+	return nil
+}
+
 func (st *SessionStore) Load(ctx context.Context, id string) (*web.Session, error) {
 	data, err := st.s.client.HGet(ctx, st.s.key("sess", id), fieldData).Bytes()
 	if errors.Is(err, redis.Nil) {

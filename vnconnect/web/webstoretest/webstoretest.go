@@ -87,6 +87,37 @@ func TestSessionStore(t *testing.T, newStore func(t *testing.T) web.SessionStore
 		}
 	})
 
+	t.Run("RefreshNeverResurrects", func(t *testing.T) {
+		st := newStore(t)
+		rs, ok := st.(web.SessionRefresher)
+		if !ok {
+			t.Skip("store does not implement web.SessionRefresher")
+		}
+		s := newSession(t, iss, "sub-"+randomID(t), "sid-"+randomID(t), time.Hour)
+		if err := st.Save(ctx, s); err != nil {
+			t.Fatalf("Save: %v", err)
+		}
+		// A live session is refreshed in place.
+		later := *s
+		later.LastSeen = s.LastSeen.Add(time.Minute)
+		if stored, err := rs.Refresh(ctx, &later); err != nil || !stored {
+			t.Fatalf("Refresh(live) = %v, %v; want true", stored, err)
+		}
+		if got, err := st.Load(ctx, s.ID); err != nil || got == nil || !got.LastSeen.Equal(later.LastSeen) {
+			t.Fatalf("after Refresh, Load = %+v, %v", got, err)
+		}
+		// A logout between a request's Load and its refresh wins.
+		if n, err := st.DeleteBySID(ctx, s.Issuer, s.SID); err != nil || n != 1 {
+			t.Fatalf("DeleteBySID = %d, %v", n, err)
+		}
+		if stored, err := rs.Refresh(ctx, &later); err != nil || stored {
+			t.Fatalf("Refresh(logged out) = %v, %v; want false", stored, err)
+		}
+		if got, err := st.Load(ctx, s.ID); err != nil || got != nil {
+			t.Fatalf("logged-out session came back: %+v, %v", got, err)
+		}
+	})
+
 	t.Run("LoadMissing", func(t *testing.T) {
 		st := newStore(t)
 		got, err := st.Load(ctx, randomID(t))
