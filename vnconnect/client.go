@@ -30,8 +30,8 @@ type Client struct {
 	insecure     bool
 	maxBytes     int64
 
-	hc      *http.Client // userinfo: redirects follow the caller's policy
-	tokenHC *http.Client // token, revoke, introspect: same-host redirects only
+	hc      *http.Client // the caller's client (JWKS through the key set)
+	tokenHC *http.Client // token, userinfo, revoke, introspect: same-host redirects only
 	clock   func() time.Time
 	rand    io.Reader
 

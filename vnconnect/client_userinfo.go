@@ -57,7 +57,10 @@ func (c *Client) UserInfo(ctx context.Context, t *Tokens) (*Identity, error) {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		req.Body = http.NoBody
 	}
-	r, err := httpDo(c.hc, req, c.maxBytes, "userinfo")
+	// The request carries the access token: like the token endpoint, it
+	// follows no redirect to another scheme or host (Go would forward the
+	// Authorization header on a same-host https→http redirect).
+	r, err := httpDo(c.tokenHC, req, c.maxBytes, "userinfo")
 	if err != nil {
 		return nil, err
 	}

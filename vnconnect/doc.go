@@ -85,7 +85,7 @@
 //   - HTTP: a dedicated client with timeouts (never http.DefaultClient); the
 //     caller's context on every request; every response body read through a
 //     size limit (Config.MaxResponseBytes, 1 MiB by default;
-//     ErrResponseTooLarge); token, revocation, introspection and JWKS
+//     ErrResponseTooLarge); token, userinfo, revocation, introspection and JWKS
 //     requests never follow a redirect to another host or scheme; https
 //     everywhere except loopback hosts (127.0.0.0/8, ::1, localhost).
 //   - Errors wrap exported sentinels (errors.Is) or are a *RetrieveError

@@ -133,7 +133,9 @@ func (v *LogoutTokenVerifier) Verify(ctx context.Context, raw string) (*LogoutTo
 	until := c.Iat.t.Add(LogoutTokenMaxAge + v.leeway)
 	if c.Exp.set {
 		until = c.Exp.t.Add(v.leeway)
-	} else if now.After(until) {
+	} else if !now.Before(until) {
+		// Refused from until on, the instant the replay cache forgets
+		// the jti (an entry expiring at now is treated as gone).
 		return nil, logoutErr("too old (no exp, iat beyond the maximum age)", ErrTokenExpired)
 	}
 	if !c.LogoutEvent {

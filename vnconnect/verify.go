@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -136,10 +137,15 @@ func (v *IDTokenVerifier) Verify(ctx context.Context, raw string, p VerifyParams
 	if err != nil {
 		return nil, err
 	}
-	if typ := tok.header.Typ; typ == "logout+jwt" || typ == "application/logout+jwt" {
+	switch typ := strings.ToLower(tok.header.Typ); typ {
+	case "logout+jwt", "application/logout+jwt":
 		// Explicit typing (Back-Channel Logout 1.0 §2.4) exists so that a
 		// logout token can never pass as an ID token.
 		return nil, malformed(what, "token is a logout token")
+	case "at+jwt", "application/at+jwt":
+		// A JWT access token (RFC 9068 §2.1) from the same issuer and for
+		// the same audience must not pass as an ID token either.
+		return nil, malformed(what, "token is an access token")
 	}
 	// The verified token and its decoded claims share one allocation.
 	box := new(struct {
@@ -275,12 +281,16 @@ func checkIssAudAzp(iss string, aud jwtAudience, azp, wantIss, clientID, what st
 	return nil
 }
 
-// checkTimes checks exp (required when requireExp), nbf and iat (required)
-// with the leeway on each side.
+// checkTimes checks exp (required when requireExp; the token is expired
+// from exp+leeway on), nbf and iat (required) with the leeway on each side.
 func checkTimes(exp, nbf, iat jwtTime, now time.Time, leeway time.Duration, requireExp bool, what string) error {
 	switch {
 	case exp.set:
-		if now.After(exp.t.Add(leeway)) {
+		// RFC 7519 §4.1.4: the token must be used before exp, so the
+		// instant exp+leeway itself is already too late. (Replay caches
+		// treat an entry whose expiry equals now as gone: accepting the
+		// token at that instant would let it be replayed.)
+		if !now.Before(exp.t.Add(leeway)) {
 			return fmt.Errorf("vnconnect: %s: %w", what, ErrTokenExpired)
 		}
 	case requireExp:
