@@ -31,6 +31,7 @@ type appConfig struct {
 	SAML    web.SAMLProvider // nil: OIDC only
 	Peers   []peer
 	Logger  *slog.Logger
+	Stores  stores // zero: in-memory
 }
 
 func newApp(cfg appConfig) (*app, error) {
@@ -45,6 +46,10 @@ func newApp(cfg appConfig) (*app, error) {
 		SAML:    cfg.SAML,
 		BaseURL: cfg.BaseURL,
 		Logger:  cfg.Logger,
+
+		Sessions: cfg.Stores.Sessions,
+		Pending:  cfg.Stores.Pending,
+		Replay:   cfg.Stores.Replay,
 	})
 	if err != nil {
 		return nil, err

@@ -16,15 +16,17 @@ import (
 )
 
 // startPortal runs the shipped example exactly as `go run ./examples/portal`
-// does, on free loopback ports, and stops it when the test ends.
-func startPortal(t *testing.T) (started, *bytes.Buffer) {
+// does (plus any extra flags), on free loopback ports, and stops it when
+// the test ends.
+func startPortal(t *testing.T, extra ...string) (started, *bytes.Buffer) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	out := &syncBuffer{}
 	readyc := make(chan started, 1)
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-pakn-addr", "127.0.0.1:0", "-vnconnect-addr", "127.0.0.1:0"}, out, func(s started) { readyc <- s })
+		args := append([]string{"-addr", "127.0.0.1:0", "-pakn-addr", "127.0.0.1:0", "-vnconnect-addr", "127.0.0.1:0"}, extra...)
+		done <- run(ctx, args, out, func(s started) { readyc <- s })
 	}()
 	t.Cleanup(func() {
 		cancel()
@@ -139,6 +141,13 @@ func loginAs(t *testing.T, s started, c *http.Client, loginURL, techID, action s
 
 func TestPortalLoginSingleSignOnAndSingleLogout(t *testing.T) {
 	s, out := startPortal(t)
+	checkLoginSSOAndLogout(t, s, out)
+}
+
+// checkLoginSSOAndLogout is the OIDC walk-through: login on the portal, SSO
+// into PAKN, a refused forged logout, single logout from PAKN.
+func checkLoginSSOAndLogout(t *testing.T, s started, out *bytes.Buffer) {
+	t.Helper()
 	for _, u := range []string{s.PortalURL + "/", s.PAKNURL + "/"} {
 		if !strings.Contains(out.String(), u) {
 			t.Errorf("banner does not print %s:\n%s", u, out)
@@ -273,6 +282,13 @@ func submitAutoPostForm(t *testing.T, c *http.Client, base *url.URL, page string
 
 func TestPortalSAMLLoginThenSSOIntoOIDCAppAndSingleLogout(t *testing.T) {
 	s, _ := startPortal(t)
+	checkSAMLLoginSSOAndLogout(t, s)
+}
+
+// checkSAMLLoginSSOAndLogout is the SAML walk-through: SAML login on the
+// portal, SSO into the OIDC app, SP-initiated single logout.
+func checkSAMLLoginSSOAndLogout(t *testing.T, s started) {
+	t.Helper()
 	acct := s.Fake.Accounts()[1]
 	c := newBrowser(t)
 

@@ -1,0 +1,70 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/rpkit-vn/rpkit/internal/testenv"
+)
+
+// startReplicas runs the demo as `go run ./examples/portal -redis ADDR
+// -replicas 3` on the test Redis.
+func startReplicas(t *testing.T) (started, string) {
+	t.Helper()
+	s, out := startPortal(t, "-redis", testenv.RedisAddr(t), "-replicas", "3")
+	return s, out.String()
+}
+
+// assertSpread checks that the proxy of each app at appURLs sent requests
+// to every replica: with round robin and a flow of several requests, a
+// shared store is the only way the flow could have worked.
+func assertSpread(t *testing.T, s started, appURLs ...string) {
+	t.Helper()
+	for _, u := range appURLs {
+		counts := s.Served(u)
+		if len(counts) != 3 {
+			t.Fatalf("%s: %d replicas, want 3", u, len(counts))
+		}
+		for i, n := range counts {
+			if n == 0 {
+				t.Errorf("%s: replica %d served nothing (%v)", u, i+1, counts)
+			}
+		}
+		t.Logf("%s: requests per replica %v", u, counts)
+	}
+}
+
+func TestReplicasLoginSSOAndSingleLogout(t *testing.T) {
+	s, banner := startReplicas(t)
+	if !strings.Contains(banner, "3 replicas per app behind a round-robin proxy") || !strings.Contains(banner, "Redis at") {
+		t.Errorf("banner does not say the mode:\n%s", banner)
+	}
+	if strings.Count(banner, "replica ") != 6 {
+		t.Errorf("banner does not list 3 replicas per app:\n%s", banner)
+	}
+	t.Run("OIDC", func(t *testing.T) {
+		checkLoginSSOAndLogout(t, s, bytes.NewBufferString(banner))
+	})
+	t.Run("SAML", func(t *testing.T) {
+		checkSAMLLoginSSOAndLogout(t, s)
+	})
+	assertSpread(t, s, s.PortalURL, s.PAKNURL)
+}
+
+func TestReplicasRefusedWithoutRedis(t *testing.T) {
+	err := run(context.Background(), []string{"-replicas", "3"}, io.Discard, nil)
+	if err == nil || !strings.Contains(err.Error(), "-redis") {
+		t.Fatalf("run -replicas 3 without -redis: %v, want a refusal naming -redis", err)
+	}
+}
+
+func TestRedisUnreachableRefused(t *testing.T) {
+	// Port 1 on loopback: nothing listens there.
+	err := run(context.Background(), []string{"-redis", "127.0.0.1:1", "-replicas", "2"}, io.Discard, nil)
+	if err == nil || !strings.Contains(err.Error(), "cannot reach Redis") {
+		t.Fatalf("run with an unreachable Redis: %v, want a clear refusal", err)
+	}
+}
