@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"database/sql"
 	"fmt"
+	"strings"
 
 	"github.com/rpkit-vn/rpkit/rbac"
 	"github.com/rpkit-vn/rpkit/vnconnect/vnid"
@@ -85,5 +86,35 @@ func (t *tx) PutAccount(a rbac.Account) error {
 			created_at = excluded.created_at, updated_at = excluded.updated_at, name_folded = excluded.name_folded`,
 		a.TechID, a.Type, a.FullName, a.CCCD, a.CMND, a.Phone, a.Email, a.AgencyCode, a.TaxCode,
 		tsArg(a.CreatedAt), tsArg(a.UpdatedAt), foldedName(a.FullName))
-	return t.c.fail("put account "+a.TechID, err)
+	if err != nil {
+		return t.c.fail("put account "+a.TechID, err)
+	}
+	if t.c.d != Postgres {
+		return nil
+	}
+	// The name search's word index (PostgreSQL; see member_name_words).
+	if _, err := t.c.exec(`DELETE FROM member_name_words WHERE account = ?`, a.TechID); err != nil {
+		return t.c.fail("put account "+a.TechID, err)
+	}
+	for _, w := range nameWords(foldedName(a.FullName)) {
+		if _, err := t.c.exec(`INSERT INTO member_name_words (word, account) VALUES (?, ?)`, w, a.TechID); err != nil {
+			return t.c.fail("put account "+a.TechID, err)
+		}
+	}
+	return nil
+}
+
+// nameWords are the distinct words of a folded name as member_name_words
+// holds them: the non-empty strings between its spaces (the migration
+// splits name_folded the same way).
+func nameWords(folded string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, w := range strings.Split(folded, " ") {
+		if w != "" && !seen[w] {
+			seen[w] = true
+			out = append(out, w)
+		}
+	}
+	return out
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	mrand "math/rand/v2"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -24,6 +25,7 @@ type nationalData struct {
 	accounts [][]any
 	members  [][]any
 	roles    [][]any
+	words    [][]any // member_name_words
 	// Some units at each level, for choosing actors.
 	province, district, commune string
 }
@@ -79,6 +81,9 @@ func genNational(seed uint64) *nationalData {
 		// which is what makes "first page by account" a real query.
 		tech := fmt.Sprintf("%08x-%04x-4%03x-%04x-%012x", r.Uint32(), r.Uint32()&0xffff, r.Uint32()&0xfff, r.Uint32()&0xffff, r.Uint64()&0xffffffffffff)
 		name := pick(family) + " " + pick(middle) + " " + pick(given)
+		for _, w := range strings.Fields(vnid.FoldName(name)) {
+			d.words = append(d.words, []any{w, tech})
+		}
 		d.accounts = append(d.accounts, []any{tech, 1, name, " " + vnid.FoldName(name), fmt.Sprintf("0%02d%09d", 1+r.IntN(96), r.IntN(1e9)),
 			"", "", "", "", "", t0, t0})
 		// A person works in one unit: mostly offices and communes.
@@ -131,6 +136,7 @@ func (d *nationalData) load(ctx context.Context, dsn string) error {
 		{"accounts", []string{"tech_id", "type", "full_name", "name_folded", "cccd", "cmnd", "phone", "email", "agency_code", "tax_code", "created_at", "updated_at"}, d.accounts},
 		{"memberships", []string{"account", "subsystem", "unit", "unit_path", "grp", "state", "locked", "is_admin", "roles", "review", "added_by", "created_at", "updated_at"}, d.members},
 		{"membership_roles", []string{"account", "subsystem", "pos", "role", "level", "via_group", "granted_by"}, d.roles},
+		{"member_name_words", []string{"word", "account"}, d.words},
 	}
 	// COPY into bare tables, then build the indexes: sorting once is far
 	// faster than a million random btree inserts. The definitions are read
@@ -172,6 +178,6 @@ func (d *nationalData) load(ctx context.Context, dsn string) error {
 	if _, err := conn.Exec(ctx, `SELECT setval(pg_get_serial_sequence('units', 'nid'), (SELECT max(nid) FROM units))`); err != nil {
 		return err
 	}
-	_, err = conn.Exec(ctx, `VACUUM ANALYZE units, accounts, memberships, membership_roles`)
+	_, err = conn.Exec(ctx, `VACUUM ANALYZE units, accounts, memberships, membership_roles, member_name_words`)
 	return err
 }

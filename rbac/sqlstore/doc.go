@@ -19,7 +19,7 @@
 // and refuses with ErrSchemaTooNew a database that a newer rpkit migrated.
 //
 // Tables: units, subsystems, accounts, memberships, membership_roles,
-// super_admins, super_admin_requests, audit_log. Two denormalisations make
+// member_name_words (PostgreSQL), super_admins, super_admin_requests, audit_log. Two denormalisations make
 // the hot queries single index ranges:
 //
 //   - units.path is a materialised path of store-internal ids,
@@ -33,7 +33,12 @@
 //
 // Names are searched through accounts.name_folded, " " + vnid.FoldName:
 // the pattern "% w1% w2%" is exactly vnid.NameContains, so filtering and
-// paging happen in SQL. Times are stored as Unix nanoseconds and read back
+// paging happen in SQL. On PostgreSQL the table member_name_words (one row
+// per word of name_folded, kept by PutAccount) turns each query word into a
+// btree prefix range that narrows the candidates before that LIKE decides,
+// and ListMemberships plans its query for the actual scope and filters
+// (plan_cache_mode = force_custom_plan for its transaction): a cached
+// generic plan cannot tell a commune from the country. Times are stored as Unix nanoseconds and read back
 // in UTC. PostgreSQL text keys are COLLATE "C", so every ORDER BY is byte
 // order like the memory store's.
 //

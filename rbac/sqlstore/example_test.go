@@ -55,5 +55,5 @@ func Example() {
 	fmt.Println("schema version", sqlstore.SchemaVersion(sqlstore.SQLite))
 	// Output:
 	// t-1 h41.vinh Chưa kích hoạt
-	// schema version 1
+	// schema version 2
 }

@@ -51,6 +51,15 @@ func (t *tx) ListMemberships(q rbac.MembershipQuery) ([]rbac.Membership, error) 
 		from += ` JOIN accounts a ON a.tech_id = m.account`
 		where = append(where, `a.name_folded LIKE ? ESCAPE '\'`)
 		args = append(args, pattern)
+		if t.c.d == Postgres {
+			// Each query word starts some word of the name: ranges of the
+			// word index, which narrow the candidates to a few accounts
+			// before the LIKE above decides (see member_name_words).
+			for _, w := range strings.Fields(vnid.FoldName(q.Name)) {
+				where = append(where, `m.account IN (SELECT nw.account FROM member_name_words nw WHERE nw.word LIKE ? ESCAPE '\')`)
+				args = append(args, likeEscape(w)+"%")
+			}
+		}
 	}
 	if q.State != "" {
 		where = append(where, `m.state = ?`)
@@ -93,6 +102,15 @@ func (t *tx) ListMemberships(q rbac.MembershipQuery) ([]rbac.Membership, error) 
 	query := `SELECT ` + memberCols + `, ` + accountColsA + ` FROM memberships m JOIN (` + keys + `) k
 		ON m.account = k.account AND m.subsystem = k.subsystem
 		LEFT JOIN accounts a ON a.tech_id = m.account ORDER BY m.account, m.subsystem`
+	if t.c.d == Postgres {
+		// Plan the listing for its actual scope and filters: the generic
+		// plan a cached prepared statement settles on after a few runs
+		// cannot tell a commune's range from the country's, nor a rare
+		// role from a common one, and picks badly for both.
+		if _, err := t.c.exec(`SET LOCAL plan_cache_mode = force_custom_plan`); err != nil {
+			return nil, t.c.fail("list memberships", err)
+		}
+	}
 	rows, err := queryAll(t.c, scanMemberAndAccount, query, args...)
 	if err != nil {
 		return nil, t.c.fail("list memberships", err)
@@ -156,13 +174,20 @@ func namePattern(query string) (string, bool) {
 	b.WriteByte('%')
 	for _, w := range words {
 		b.WriteByte(' ')
-		for _, r := range w {
-			if r == '%' || r == '_' || r == '\\' {
-				b.WriteByte('\\')
-			}
-			b.WriteRune(r)
-		}
+		b.WriteString(likeEscape(w))
 		b.WriteByte('%')
 	}
 	return b.String(), true
+}
+
+// likeEscape quotes LIKE's wildcards and its escape character, '\'.
+func likeEscape(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r == '%' || r == '_' || r == '\\' {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
