@@ -55,8 +55,11 @@
 // that the memory store answers from compact indexes — one map look-up per
 // account reaches its memberships (stored as values) and super-admin units,
 // units are dense numbers with a parent array, so "A covers B" is a walk of
-// a few integers. Other stores are read through plain ReadTx calls; the
-// rules are the same code either way (TestFastPathAgrees).
+// a few integers. Other stores are read through plain ReadTx calls, each
+// answer remembered for the rest of the check, and through the optional
+// Ancestry and HoldingReader when the store has them (rbac/sqlstore answers
+// each with one query); the rules are the same code either way
+// (TestFastPathAgrees).
 //
 // # Merges
 //

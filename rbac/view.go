@@ -40,28 +40,91 @@ type ruleView interface {
 	coversRef(anc, u unitRef) bool
 }
 
+// HoldingReader is an optional ReadTx interface for stores that do I/O:
+// Holding answers, in one round trip, what SuperAdminsOf(account) and (when
+// sub is not "") Membership(account, sub) answer in two. superUnits are the
+// units of SuperAdminsOf(account), in its order, filled whatever err is
+// when the read itself succeeded; err is the membership's error (wrapping
+// ErrNotFound when there is none). rbac/sqlstore implements it.
+type HoldingReader interface {
+	Holding(account string, sub SubsystemID) (superUnits []UnitID, m Membership, err error)
+}
+
 // viewOf returns tx as a ruleView. Wrapping allocates, but only for stores
 // that do I/O anyway.
 func viewOf(tx ReadTx) ruleView {
 	if v, ok := tx.(ruleView); ok {
 		return v
 	}
-	return txView{tx}
+	return &txView{ReadTx: tx}
 }
 
-// txView answers ruleView through plain ReadTx calls.
-type txView struct{ ReadTx }
+// txView answers ruleView through plain ReadTx calls (and the optional
+// HoldingReader and Ancestry when the store has them). A txView lives for
+// one check, during which nothing is written, so it remembers what it read:
+// a check asks about the same actor, subsystem and units more than once.
+type txView struct {
+	ReadTx
+	def    *Subsystem
+	defErr error
+	holds  []heldRead
+	covs   []coverRead
+}
 
-func (v txView) subsystemDef(id SubsystemID) (*Subsystem, error) {
+type heldRead struct {
+	account string
+	sub     SubsystemID
+	h       holding
+	err     error
+}
+
+type coverRead struct {
+	anc, u UnitID
+	ok     bool
+}
+
+func (v *txView) subsystemDef(id SubsystemID) (*Subsystem, error) {
+	if v.def != nil && v.def.ID == id {
+		return v.def, nil
+	}
 	s, err := v.Subsystem(id)
 	if err != nil {
 		return nil, err
 	}
+	if s.ID == id {
+		v.def = &s
+	}
 	return &s, nil
 }
 
-func (v txView) holding(account string, sub SubsystemID) (holding, error) {
+func (v *txView) holding(account string, sub SubsystemID) (holding, error) {
+	for i := range v.holds {
+		if r := &v.holds[i]; r.account == account && r.sub == sub {
+			return r.h, r.err
+		}
+	}
+	h, err := v.readHolding(account, sub)
+	v.holds = append(v.holds, heldRead{account, sub, h, err})
+	return h, err
+}
+
+func (v *txView) readHolding(account string, sub SubsystemID) (holding, error) {
 	var h holding
+	if hr, ok := v.ReadTx.(HoldingReader); ok {
+		units, m, err := hr.Holding(account, sub)
+		h.supers = make([]unitRef, len(units))
+		for i := range units {
+			h.supers[i] = unitRef{units[i], -1}
+		}
+		if sub == "" {
+			return h, nil // as below: a failed super-admin read counts as none
+		}
+		if err != nil {
+			return h, err
+		}
+		h.m, h.at = &m, unitRef{m.Unit, -1}
+		return h, nil
+	}
 	supers, _ := v.SuperAdminsOf(account)
 	h.supers = make([]unitRef, len(supers))
 	for i := range supers {
@@ -78,6 +141,15 @@ func (v txView) holding(account string, sub SubsystemID) (holding, error) {
 	return h, nil
 }
 
-func (v txView) ref(id UnitID) unitRef { return unitRef{id, -1} }
+func (v *txView) ref(id UnitID) unitRef { return unitRef{id, -1} }
 
-func (v txView) coversRef(anc, u unitRef) bool { return covers(v.ReadTx, anc.id, u.id) }
+func (v *txView) coversRef(anc, u unitRef) bool {
+	for _, c := range v.covs {
+		if c.anc == anc.id && c.u == u.id {
+			return c.ok
+		}
+	}
+	ok := covers(v.ReadTx, anc.id, u.id)
+	v.covs = append(v.covs, coverRead{anc.id, u.id, ok})
+	return ok
+}

@@ -25,7 +25,13 @@ func scanSubsystem(r scanner) (rbac.Subsystem, error) {
 }
 
 func (t *tx) Subsystem(id rbac.SubsystemID) (rbac.Subsystem, error) {
+	if s, ok := t.reads.subs[id]; ok {
+		return s, nil
+	}
 	s, err := scanSubsystem(t.c.queryRow(`SELECT id, name, roles_json, groups_json FROM subsystems WHERE id = ?`, string(id)))
+	if err == nil {
+		t.reads.putSub(id, s)
+	}
 	return s, t.c.fail("subsystem "+string(id), err)
 }
 
@@ -38,6 +44,7 @@ func (t *tx) PutSubsystem(s rbac.Subsystem) error {
 	if s.ID == "" {
 		return fmt.Errorf("%w: subsystem without ID", rbac.ErrInvalid)
 	}
+	delete(t.reads.subs, s.ID)
 	roles, err := jsonArg(s.Roles)
 	if err != nil {
 		return err

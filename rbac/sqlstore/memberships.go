@@ -63,6 +63,7 @@ func (t *tx) PutMembership(m rbac.Membership) error {
 		return fmt.Errorf("%w: membership without account or subsystem", rbac.ErrInvalid)
 	}
 	op := fmt.Sprintf("put membership %s on %s", m.Account, m.Subsystem)
+	t.reads.dropHolding(m.Account)
 	_, path, _, err := t.unitPath(m.Unit)
 	if err != nil {
 		return err
@@ -97,6 +98,7 @@ func (t *tx) PutMembership(m rbac.Membership) error {
 
 func (t *tx) DeleteMembership(account string, sub rbac.SubsystemID) error {
 	// membership_roles rows go by ON DELETE CASCADE.
+	t.reads.dropHolding(account)
 	res, err := t.c.exec(`DELETE FROM memberships WHERE account = ? AND subsystem = ?`, account, string(sub))
 	if err != nil {
 		return t.c.fail("delete membership", err)

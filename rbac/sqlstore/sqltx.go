@@ -48,6 +48,10 @@ type Querier interface {
 //     too: q records it, so the Update is retried even if the function
 //     swallowed the error (errors met while iterating *sql.Rows are seen
 //     only through the error the function returns).
+//   - rbac's own tables: change them only through tx's methods. The
+//     transaction remembers what the rules read (subsystems, the unit
+//     tree, accounts' memberships and super-admin units) and forgets it
+//     when those methods write, not when q does.
 //   - Ownership: the transaction is the store's. Never issue BEGIN,
 //     COMMIT, ROLLBACK or SAVEPOINT through q, and never use q after the
 //     function returns; the store commits when the function returns nil.

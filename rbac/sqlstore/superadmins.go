@@ -34,6 +34,7 @@ func (t *tx) PutSuperAdmin(s rbac.SuperAdmin) error {
 	if s.Account == "" || s.Unit == "" {
 		return fmt.Errorf("%w: super admin without account or unit", rbac.ErrInvalid)
 	}
+	t.reads.dropHolding(s.Account)
 	c := s.Credential
 	_, err := t.c.exec(`INSERT INTO super_admins (`+superCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (account, unit) DO UPDATE SET cred_agency_code = excluded.cred_agency_code,
@@ -46,6 +47,7 @@ func (t *tx) PutSuperAdmin(s rbac.SuperAdmin) error {
 }
 
 func (t *tx) DeleteSuperAdmin(account string, unit rbac.UnitID) error {
+	t.reads.dropHolding(account)
 	res, err := t.c.exec(`DELETE FROM super_admins WHERE account = ? AND unit = ?`, account, string(unit))
 	if err != nil {
 		return t.c.fail("delete super admin", err)

@@ -35,6 +35,10 @@ type tx struct {
 	// the transaction's lifetime: the snapshot does not move, and
 	// PutAccount drops what it replaces.
 	accounts map[string]rbac.Account
+	// reads remembers what the rules read (fastread.go): exact for the
+	// transaction's lifetime in the same way, each Put and Delete dropping
+	// what it changes.
+	reads readCache
 }
 
 func (t *tx) cacheAccount(a rbac.Account) {

@@ -75,6 +75,7 @@ func (t *tx) PutUnit(u rbac.Unit) error {
 	if u.Parent == u.ID {
 		return fmt.Errorf("%w: unit %s is its own parent", rbac.ErrInvalid, u.ID)
 	}
+	t.reads.covers = nil // the tree may change shape
 	pp, err := t.parentPath(u.Parent)
 	if err != nil {
 		return err
