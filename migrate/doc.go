@@ -74,10 +74,10 @@
 // row states with them; a batch in which any row fails is rolled back and
 // its rows run one by one, so each gets its own outcome. DryRun still
 // plans the whole list. BenchmarkConvertBulk (1,000 accounts × 100 rows,
-// PostgreSQL): the shared path with batches of 20 converts about a
-// quarter as many rows per second as BenchmarkBareUpdates' bare UPDATEs
-// (batches of 1: a fifth; the journal: a ninth). Most of the difference
-// is rbac's CanTx on sqlstore, answered with two queries per row (after the per-transaction read cache).
+// PostgreSQL): the shared path with batches of 20 runs at 2.5–3.4× the
+// time of BenchmarkBareUpdates' bare UPDATEs (the journal: about 9×). The
+// rest of the difference is the movers' UPDATE … RETURNING, the row counts
+// and the lock rows; rbac's CanTx now costs two queries per account.
 //
 // # Self-service linking
 //
