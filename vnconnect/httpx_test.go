@@ -168,6 +168,18 @@ func FuzzParseBearerChallenge(f *testing.F) {
 	f.Add(`Bearer a=b,c="d\"e"`)
 	f.Add(`Bearer ="x"`)
 	f.Fuzz(func(t *testing.T, s string) {
-		_ = parseBearerChallenge(s) // must not panic or loop
+		// Must not panic or loop, and never invent data: every key is
+		// lower-cased and non-empty, and keys and values together are no
+		// longer than the header they came from.
+		total := 0
+		for k, v := range parseBearerChallenge(s) {
+			if k == "" || k != strings.ToLower(k) {
+				t.Fatalf("key %q from %q", k, s)
+			}
+			total += len(k) + len(v)
+		}
+		if total > len(s) {
+			t.Fatalf("%d bytes of keys and values from a %d-byte header", total, len(s))
+		}
 	})
 }

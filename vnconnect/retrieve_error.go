@@ -136,7 +136,13 @@ func parseBearerChallenge(h string) map[string]string {
 		if eq <= 0 {
 			return out
 		}
-		key := strings.ToLower(strings.TrimSpace(s[:eq]))
+		key := strings.TrimSpace(s[:eq])
+		if !isToken(key) {
+			// auth-param names are RFC 7230 tokens: anything else is not
+			// a challenge we can read, so stop rather than guess.
+			return out
+		}
+		key = strings.ToLower(key)
 		s = strings.TrimLeft(s[eq+1:], " \t")
 		var val string
 		if strings.HasPrefix(s, `"`) {
@@ -167,6 +173,23 @@ func parseBearerChallenge(h string) map[string]string {
 		}
 		out[key] = val
 	}
+}
+
+// isToken reports whether s is a non-empty RFC 7230 token (tchar*).
+func isToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // isSuccess reports a 2xx status.
