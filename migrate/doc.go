@@ -98,4 +98,14 @@
 // LookupLegacy ("Tra cứu tài khoản username/password") and GetFor serve
 // rbac/adminapi's conversion routes: both answer only within the actor's
 // scope.
+//
+// # Link page and shared limits
+//
+// LinkHandler is the page for self-service linking (GET a form, POST runs
+// Link, then a redirect): CSRF from a CSRFGuard such as vnconnect/web's
+// Handler, url-encoded bodies of bounded size only, no-store, 429 with
+// Retry-After when limited, one message for an unknown username and a
+// wrong password. RedisLimiter is the Limiter for several replicas: one
+// Lua script per attempt on a hash with a TTL, the MemoryLimiter's
+// semantics; a Redis failure refuses the attempt.
 package migrate
