@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +15,10 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/rpkit-vn/rpkit/examples/portal/internal/platform"
+	"github.com/rpkit-vn/rpkit/internal/testenv"
+	"github.com/rpkit-vn/rpkit/rbac"
 )
 
 // The load test's bounds: it stops by itself at whichever comes first.
@@ -25,28 +30,53 @@ const (
 	loginRequests = 5               // requests in one headless login flow
 )
 
+// loadAdminPage is the authenticated page that queries rbac: the quantri
+// console's user list, scoped to the viewer's unit.
+const loadAdminPage = "/quan-tri/nguoi-dung"
+
 // loadTechID gives every virtual user an account of its own, so that a
 // page showing anyone else's identity is caught.
 func loadTechID(i int) string { return fmt.Sprintf("00000000-0000-4000-8000-%012d", i) }
 
+func loadName(i int) string { return fmt.Sprintf("Người dùng tải %02d", i) }
+
 var reLoadTechID = regexp.MustCompile(`00000000-0000-4000-8000-\d{12}`)
 
-// TestLoadReplicas drives the -redis -replicas 3 demo on loopback with
-// loadUsers concurrent users. Each logs in through the dev login form (over
-// HTTP, no browser), views /ho-so viewsPerLogin times, then starts again
-// as a new browser. Every request crosses the round-robin proxy, so every
-// step lands on another replica than the one before.
+// TestLoadReplicas drives `-postgres DSN -redis ADDR -replicas 3` on
+// loopback with loadUsers concurrent users. Each logs in through the dev
+// login form (over HTTP, no browser), then views pages viewsPerLogin
+// times, alternating its profile (/ho-so) and the console's user list
+// (an rbac query on PostgreSQL: every user is a unit admin of the seeded
+// department), then starts again as a new browser. Every request crosses
+// the round-robin proxy, so every step lands on another replica than the
+// one before, and each replica has its own database pool.
 func TestLoadReplicas(t *testing.T) {
 	if testing.Short() {
 		t.Skip("load test skipped under -short")
 	}
-	s, _ := startReplicas(t)
+	dsn := testenv.PostgresDSN(t)
+	s, _ := startPortal(t, "-postgres", dsn, "-redis", testenv.RedisAddr(t), "-replicas", "3")
 	base := s.Fake.Accounts()[0]
-	for i := range loadUsers {
-		a := base
-		a.TechID, a.Subject = loadTechID(i), ""
-		a.FullName = fmt.Sprintf("Người dùng tải %02d", i)
-		s.Fake.AddAccount(a)
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	err := s.Platform.Store.Update(context.Background(), func(tx rbac.Tx) error {
+		for i := range loadUsers {
+			a := base
+			a.TechID, a.Subject = loadTechID(i), ""
+			a.FullName = loadName(i)
+			s.Fake.AddAccount(a)
+			if err := tx.PutAccount(rbac.Account{TechID: a.TechID, Type: 1, FullName: a.FullName, CreatedAt: now, UpdatedAt: now}); err != nil {
+				return err
+			}
+			if err := tx.PutMembership(rbac.Membership{Account: a.TechID, Subsystem: rbac.SubsystemQuantri, Unit: s.Pop.Department,
+				State: rbac.Active, Roles: []rbac.RoleGrant{{Role: rbac.RoleUnitAdmin, Level: 2, GrantedBy: platform.SeedActor, GrantedAt: now}},
+				CreatedAt: now, UpdatedAt: now}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 
 	var (
@@ -55,6 +85,7 @@ func TestLoadReplicas(t *testing.T) {
 		mu       sync.Mutex
 		logins   []time.Duration
 		views    []time.Duration
+		admins   []time.Duration
 		errs     []error
 		lost     int
 		deadline = time.Now().Add(loadDuration)
@@ -89,10 +120,19 @@ func TestLoadReplicas(t *testing.T) {
 				}
 				for k := 0; k < viewsPerLogin && reserve(1); k++ {
 					t0 := time.Now()
-					err := viewProfile(c, s, me)
+					var err error
+					if k%2 == 0 {
+						err = viewProfile(c, s, me)
+					} else {
+						err = viewAdminPage(c, s, loadName(i))
+					}
 					d := time.Since(t0)
 					mu.Lock()
-					views = append(views, d)
+					if k%2 == 0 {
+						views = append(views, d)
+					} else {
+						admins = append(admins, d)
+					}
 					if errors.Is(err, errLostSession) {
 						lost++
 					} else if err != nil {
@@ -112,17 +152,46 @@ func TestLoadReplicas(t *testing.T) {
 	if len(errs) > 0 || lost > 0 {
 		t.Fatalf("%d errors, %d lost sessions", len(errs), lost)
 	}
-	if len(logins) == 0 || len(views) == 0 {
-		t.Fatalf("nothing measured: %d logins, %d views", len(logins), len(views))
+	if len(logins) == 0 || len(views) == 0 || len(admins) == 0 {
+		t.Fatalf("nothing measured: %d logins, %d profile views, %d admin views", len(logins), len(views), len(admins))
 	}
 	secs := elapsed.Seconds()
-	t.Logf("%d users, %d HTTP requests in %v (%.0f req/s overall), 0 errors, 0 lost sessions",
+	t.Logf("PostgreSQL + Redis, 3 replicas per app: %d users, %d HTTP requests in %v (%.0f req/s overall), 0 errors, 0 lost sessions",
 		loadUsers, sent.Load(), elapsed.Round(time.Millisecond), float64(sent.Load())/secs)
 	t.Logf("login flow (%d requests each): %d flows, %.1f flows/s (%.0f req/s), p50 %v, p99 %v",
 		loginRequests, len(logins), float64(len(logins))/secs, float64(len(logins)*loginRequests)/secs, pct(logins, 50), pct(logins, 99))
 	t.Logf("page views of /ho-so: %d, %.0f req/s, p50 %v, p99 %v",
 		len(views), float64(len(views))/secs, pct(views, 50), pct(views, 99))
+	t.Logf("page views of %s (rbac ListUsers on PostgreSQL): %d, %.0f req/s, p50 %v, p99 %v",
+		loadAdminPage, len(admins), float64(len(admins))/secs, pct(admins, 50), pct(admins, 99))
 	assertSpread(t, s, s.PortalURL)
+}
+
+// viewAdminPage is one authenticated view of the console's user list: 200,
+// its heading, the viewer's own name in the header.
+func viewAdminPage(c *http.Client, s started, name string) error {
+	req, _ := http.NewRequest(http.MethodGet, s.PortalURL+loadAdminPage, nil)
+	resp, err := c.Transport.RoundTrip(withCookies(c, req))
+	if err != nil {
+		return err
+	}
+	page, err := readAll(resp)
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode == http.StatusSeeOther || resp.StatusCode == http.StatusUnauthorized {
+		return errLostSession
+	}
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s: status %d", loadAdminPage, resp.StatusCode)
+	}
+	if !strings.Contains(page, "<h1>Quản lý người dùng</h1>") {
+		return fmt.Errorf("%s: no user list heading", loadAdminPage)
+	}
+	if !strings.Contains(page, " · "+name+"</p>") {
+		return fmt.Errorf("%s: the header does not name %s", loadAdminPage, name)
+	}
+	return nil
 }
 
 var errLostSession = errors.New("lost session: /ho-so did not show the signed-in page")

@@ -3,20 +3,31 @@
 //
 //	go run ./examples/portal
 //
-// It starts a development Vnconnect (vnconnecttest) and two relying-party
-// apps, a portal and a PAKN-like feedback app, built on vnconnect/web. Open
-// the portal URL it prints, press "Đăng nhập bằng Vnconnect", pick a seeded
-// (fake) account on the dev login page, and the portal shows the verified
-// identity. Open the other app: it signs you in without asking (single
-// sign-on). "Đăng xuất" on either ends the session everywhere (single logout,
-// through Vnconnect's back-channel logout).
+// It starts a development Vnconnect (vnconnecttest) serving a seeded, fake
+// population (the platform operator, ministries and provinces with their
+// departments, districts and communes, their agencies' test certificates,
+// their staff, citizens, legacy PAKN accounts), and three relying-party
+// apps built on vnconnect/web over one SQLite database: the portal with
+// its quantri-like console, a PAKN-like feedback app and a CSDL-like
+// procedures database. The banner prints the URLs and whom to log in as
+// for each step of the walk-through. Log in on one app, open another: it
+// signs you in without asking (single sign-on). "Đăng xuất" on any ends
+// the session everywhere (single logout, through Vnconnect's back-channel
+// logout).
+//
+//	go run ./examples/portal -postgres postgres://user@host/db
+//
+// keeps the rights and the apps' data in PostgreSQL instead (in a fresh
+// schema, dropped at exit).
 //
 //	go run ./examples/portal -redis 127.0.0.1:6379 -replicas 3
 //
-// keeps the apps' sessions, pending logins and replay caches in Redis
-// (under a fresh key prefix each run) and runs each app three times behind
-// a round-robin proxy on its usual address: every request of a login lands
-// on another replica, and it works because the state is shared.
+// keeps the apps' sessions, pending logins, replay caches and certificate
+// challenges in Redis (under a fresh key prefix each run) and runs each app
+// three times behind a round-robin proxy on its usual address: every
+// request of a login lands on another replica, and it works because the
+// state is shared. With -postgres too, every replica opens its own pool on
+// the same database, as separate processes would.
 package main
 
 import (
@@ -33,6 +44,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/rpkit-vn/rpkit/examples/portal/internal/platform"
+	"github.com/rpkit-vn/rpkit/vnconnect"
 	"github.com/rpkit-vn/rpkit/vnconnect/vnconnecttest"
 )
 
@@ -47,9 +60,11 @@ func main() {
 
 // started tells a caller (the end-to-end test) where the servers listen.
 type started struct {
-	PortalURL, PAKNURL, VnconnectURL string
-	Fake                             *vnconnecttest.Server
-	Mode                             string // the banner's mode line
+	PortalURL, PAKNURL, CSDLURL, VnconnectURL string
+	Fake                                      *vnconnecttest.Server
+	Pop                                       *platform.Population
+	Platform                                  *platform.Platform // the first instance's
+	Mode                                      string             // the banner's mode line
 	// Served reports, for an app's public URL, how many requests the
 	// round-robin proxy sent to each replica; nil without -replicas.
 	Served func(appURL string) []int64
@@ -58,6 +73,7 @@ type started struct {
 // rp is one relying-party app of the demo and its registration.
 type rp struct {
 	id, title string
+	kind      appKind
 	ln        net.Listener // the public address: the app, or its proxy
 	url       string
 	replicas  []string    // the replicas' own URLs, behind the proxy
@@ -67,15 +83,18 @@ type rp struct {
 // maxReplicas keeps a typo from opening a thousand listeners.
 const maxReplicas = 16
 
-// run starts the dev Vnconnect and two relying-party apps, and serves until
-// ctx ends.
+// run starts the dev Vnconnect and the three relying-party apps, and
+// serves until ctx ends.
 func run(ctx context.Context, args []string, out io.Writer, ready func(started)) error {
 	fs := flag.NewFlagSet("portal", flag.ContinueOnError)
 	fs.SetOutput(out)
 	addr := fs.String("addr", "127.0.0.1:8080", "portal listen address")
 	paknAddr := fs.String("pakn-addr", "127.0.0.1:8081", "PAKN-like app listen address")
+	csdlAddr := fs.String("csdl-addr", "127.0.0.1:8082", "CSDL-like app listen address")
 	idpAddr := fs.String("vnconnect-addr", "127.0.0.1:8090", "dev Vnconnect listen address")
-	redisAddr := fs.String("redis", "", "keep sessions, pending logins and replay caches in the Redis at `ADDR` (host:port) instead of memory")
+	pgDSN := fs.String("postgres", "", "keep rights and app data in the PostgreSQL at `DSN` (a fresh schema, dropped at exit) instead of a temporary SQLite file")
+	dataDir := fs.String("data", "", "keep the SQLite database in `DIR` (reused, and seeded only once) instead of a temporary directory")
+	redisAddr := fs.String("redis", "", "keep sessions, pending logins, replay caches and challenges in the Redis at `ADDR` (host:port) instead of memory")
 	replicas := fs.Int("replicas", 1, "run each app `N` times behind a round-robin proxy on its address (needs -redis)")
 	verbose := fs.Bool("v", false, "log protocol failures to stderr")
 	if err := fs.Parse(args); err != nil {
@@ -88,6 +107,8 @@ func run(ctx context.Context, args []string, out io.Writer, ready func(started))
 		// In-memory stores are per process: a login started on one
 		// replica would be unknown to the next one.
 		return errors.New("-replicas needs -redis ADDR: the replicas share sessions and pending logins through Redis")
+	case *pgDSN != "" && *dataDir != "":
+		return errors.New("-data is for SQLite; with -postgres the data is in PostgreSQL")
 	}
 	logger := slog.New(slog.DiscardHandler)
 	if *verbose {
@@ -95,7 +116,7 @@ func run(ctx context.Context, args []string, out io.Writer, ready func(started))
 	}
 
 	var backend *redisBackend
-	mode := "in-memory stores, one instance per app"
+	mode := "in-memory sessions, one instance per app"
 	if *redisAddr != "" {
 		var err error
 		if backend, err = newRedisBackend(ctx, *redisAddr); err != nil {
@@ -114,17 +135,27 @@ func run(ctx context.Context, args []string, out io.Writer, ready func(started))
 		}
 	}
 
+	pop, err := platform.NewPopulation()
+	if err != nil {
+		return err
+	}
+	defer pop.Close()
+
 	idpLn, err := net.Listen("tcp", *idpAddr)
 	if err != nil {
 		return fmt.Errorf("dev Vnconnect listener: %w (choose another with -vnconnect-addr)", err)
 	}
 	defer idpLn.Close()
 	idpURL := "http://" + idpLn.Addr().String()
-	apps := []*rp{{id: "cong-demo", title: "Cổng thông tin điện tử"}, {id: "pakn-demo", title: "Phản ánh, kiến nghị (PAKN)"}}
+	apps := []*rp{
+		{id: "cong-demo", title: "Cổng thông tin điện tử", kind: kindPortal},
+		{id: "pakn-demo", title: "Phản ánh, kiến nghị (PAKN)", kind: kindPAKN},
+		{id: "csdl-demo", title: "Cơ sở dữ liệu thủ tục hành chính (CSDL)", kind: kindCSDL},
+	}
 	for i, a := range apps {
-		a.ln, err = net.Listen("tcp", []string{*addr, *paknAddr}[i])
+		a.ln, err = net.Listen("tcp", []string{*addr, *paknAddr, *csdlAddr}[i])
 		if err != nil {
-			return fmt.Errorf("%s listener: %w (choose another with -addr / -pakn-addr)", a.title, err)
+			return fmt.Errorf("%s listener: %w (choose another with -addr / -pakn-addr / -csdl-addr)", a.title, err)
 		}
 		defer a.ln.Close()
 		a.url = "http://" + a.ln.Addr().String()
@@ -134,7 +165,7 @@ func run(ctx context.Context, args []string, out io.Writer, ready func(started))
 	// and post-logout URIs, and a back-channel logout URI so that a logout
 	// anywhere ends its sessions too. With replicas these are the proxy's
 	// URLs: Vnconnect knows one app, not its instances.
-	cfg := vnconnecttest.Config{BaseURL: idpURL}
+	cfg := vnconnecttest.Config{BaseURL: idpURL, Accounts: pop.Accounts}
 	for _, a := range apps {
 		cfg.Clients = append(cfg.Clients, vnconnecttest.ClientReg{
 			ID:                     a.id,
@@ -150,10 +181,51 @@ func run(ctx context.Context, args []string, out io.Writer, ready func(started))
 	}
 	defer fake.Close()
 
+	// The dev Vnconnect serves first: seeding asks its directory for the
+	// agencies' accounts.
+	idpSrv := serve(fake.Handler(), idpLn)
+	errc := make(chan error, 2+len(apps)*(*replicas+1))
+	go func() { errc <- idpSrv.srv.Serve(idpSrv.ln) }()
+	defer func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = idpSrv.srv.Shutdown(sctx)
+	}()
+
+	// The apps look accounts up on Vnconnect as the portal's client.
+	dir, err := vnconnect.NewHTTPDirectory(vnconnect.DirectoryConfig{BaseURL: idpURL, ClientID: apps[0].id, ClientSecret: apps[0].id + "-secret"})
+	if err != nil {
+		return err
+	}
+	pcfg := platform.Config{Postgres: *pgDSN, Dir: *dataDir, Audience: apps[0].url}
+	if backend != nil {
+		pcfg.NonceStore = backend.nonces()
+	}
+	areaData(&pcfg)
+	plat, err := platform.Open(ctx, pcfg, pop, dir)
+	if err != nil {
+		return err
+	}
+	defer plat.Close()
+	dataLine := "data: SQLite " + plat.Where
+	if *pgDSN != "" {
+		dataLine = "data: " + plat.Where
+	}
+	if *dataDir == "" && *pgDSN == "" {
+		dataLine += " (temporary, removed at exit)"
+	}
+
+	// Replicas' own platforms close before plat, which drops the schema.
+	var replicaPlatforms []*platform.Platform
+	defer func() {
+		for _, p := range replicaPlatforms {
+			p.Close()
+		}
+	}()
+
 	// front serves the public addresses; back the replicas behind the
 	// proxies, shut down last so in-flight proxied requests can finish.
-	front := []serving{{&http.Server{Handler: fake.Handler(), ReadHeaderTimeout: 10 * time.Second}, idpLn}}
-	var back []serving
+	var front, back []serving
 	for i, a := range apps {
 		var samlID *samlIdentity
 		if i == 0 { // the portal offers SAML 2.0 login too
@@ -161,7 +233,7 @@ func run(ctx context.Context, args []string, out io.Writer, ready func(started))
 				return err
 			}
 		}
-		build := func() (http.Handler, error) {
+		build := func(first bool) (http.Handler, error) {
 			var st stores
 			if backend != nil {
 				var err error
@@ -169,23 +241,33 @@ func run(ctx context.Context, args []string, out io.Writer, ready func(started))
 					return nil, err
 				}
 			}
-			return newInstance(a, apps[1-i], idpURL, fake, samlID, st, logger)
+			p := plat
+			if !first && *pgDSN != "" {
+				// Another process of the app: its own pool on the
+				// same database.
+				var err error
+				if p, err = plat.Replica(ctx); err != nil {
+					return nil, err
+				}
+				replicaPlatforms = append(replicaPlatforms, p)
+			}
+			return newInstance(a, apps, idpURL, fake, samlID, st, p, logger)
 		}
 		if *replicas == 1 {
-			h, err := build()
+			h, err := build(true)
 			if err != nil {
 				return err
 			}
 			front = append(front, serve(h, a.ln))
 			continue
 		}
-		for range *replicas {
+		for k := range *replicas {
 			ln, err := net.Listen("tcp", "127.0.0.1:0")
 			if err != nil {
 				return fmt.Errorf("%s replica listener: %w", a.title, err)
 			}
 			defer ln.Close()
-			h, err := build()
+			h, err := build(k == 0)
 			if err != nil {
 				return err
 			}
@@ -199,14 +281,14 @@ func run(ctx context.Context, args []string, out io.Writer, ready func(started))
 	}
 
 	all := append(append([]serving(nil), front...), back...)
-	errc := make(chan error, len(all))
 	for _, s := range all {
 		go func() { errc <- s.srv.Serve(s.ln) }()
 	}
 
-	printBanner(out, mode, apps, idpURL, fake.Accounts())
+	printBanner(out, mode, dataLine, apps, idpURL, pop)
 	if ready != nil {
-		st := started{PortalURL: apps[0].url, PAKNURL: apps[1].url, VnconnectURL: idpURL, Fake: fake, Mode: mode}
+		st := started{PortalURL: apps[0].url, PAKNURL: apps[1].url, CSDLURL: apps[2].url, VnconnectURL: idpURL,
+			Fake: fake, Pop: pop, Platform: plat, Mode: mode}
 		if *replicas > 1 {
 			st.Served = func(appURL string) []int64 {
 				for _, a := range apps {
@@ -235,23 +317,63 @@ func run(ctx context.Context, args []string, out io.Writer, ready func(started))
 	return nil
 }
 
-func printBanner(out io.Writer, mode string, apps []*rp, idpURL string, accounts []vnconnecttest.Account) {
-	fmt.Fprintf(out, "rpkit demo — %s\n\n", mode)
+// printBanner tells a newcomer where everything is and whom to log in as:
+// the seeded logins grouped by role, each with the walk-through step it
+// is for, and the legacy PAKN usernames and passwords (all fake).
+func printBanner(out io.Writer, mode, dataLine string, apps []*rp, idpURL string, pop *platform.Population) {
+	fmt.Fprintf(out, "rpkit demo — %s\n%s\n\n", mode, dataLine)
 	for _, a := range apps {
-		fmt.Fprintf(out, "  %-28s %s/\n", a.title+":", a.url)
+		fmt.Fprintf(out, "  %-42s %s/\n", a.title+":", a.url)
 		for j, r := range a.replicas {
-			fmt.Fprintf(out, "  %-28s %s/\n", fmt.Sprintf("  replica %d:", j+1), r)
+			fmt.Fprintf(out, "  %-42s %s/\n", fmt.Sprintf("  replica %d:", j+1), r)
 		}
 	}
-	fmt.Fprintf(out, "  %-28s %s/oauth2/token/.well-known/openid-configuration\n\n", "Vnconnect (dev, giả lập):", idpURL)
-	fmt.Fprintf(out, "Log in on one app, open the other: single sign-on. Log out on either: both end.\n\n")
-	fmt.Fprintf(out, "Seeded fake accounts (pick one on the dev login page):\n")
-	for _, a := range accounts {
-		name := a.FullName
-		if a.Type != vnconnecttest.Citizen && a.EnterpriseName != "" {
-			name = a.EnterpriseName
-		}
-		fmt.Fprintf(out, "  %-36s  %s\n", a.TechID, name)
+	fmt.Fprintf(out, "  %-42s %s/oauth2/token/.well-known/openid-configuration\n\n", "Vnconnect (dev, giả lập):", idpURL)
+	fmt.Fprintf(out, "Log in on one app, open another: single sign-on. Log out on any: all end.\n\n")
+	fmt.Fprintf(out, "Seeded logins (fake people; pick the name on the dev login page):\n")
+	who := func(p platform.Persona, note string) {
+		fmt.Fprintf(out, "    %-28s %s  %s\n", p.Name, p.TechID, note)
 	}
-	fmt.Fprintf(out, "\nCtrl+C stops the servers.\n")
+	fmt.Fprintf(out, "  Platform operator (Văn phòng Chính phủ) — approves super-admin registrations:\n")
+	who(pop.Operator, "")
+	fmt.Fprintf(out, "  Agencies (organisation accounts, certificate on a simulated USB token):\n")
+	for _, a := range pop.Agencies {
+		note := "Quản trị cấp cao (approved)"
+		if !a.Registered {
+			note = "not registered yet: the registration walk-through"
+		}
+		fmt.Fprintf(out, "    %-28s %s  %s — %s\n", a.Name, a.TechID, a.Code, note)
+	}
+	fmt.Fprintf(out, "  Admins:\n")
+	who(pop.MinistryAdmin, "Admin của Bộ")
+	who(pop.ProvinceAdmin, "Admin của Tỉnh/thành phố")
+	who(pop.DeptAdmin, "cấp 2, Sở Tư pháp: quantri, PAKN, CSDL")
+	who(pop.CommuneAdmin, "cấp 3, xã: the lower admin, refused outside its subtree")
+	fmt.Fprintf(out, "  New staff, on Vnconnect only (find them in \"Tìm kiếm trên Vnconnect\" by CCCD):\n")
+	for _, p := range pop.NewStaff {
+		who(p, "CCCD "+p.CCCD)
+	}
+	fmt.Fprintf(out, "  Citizens (send feedback on PAKN):\n")
+	for _, p := range pop.Citizens {
+		who(p, "")
+	}
+	fmt.Fprintf(out, "  PAKN staff change (\"Chuyển đổi tài khoản\" between Vnconnect accounts):\n")
+	who(pop.Outgoing, "outgoing")
+	who(pop.Incoming, "incoming")
+	fmt.Fprintf(out, "  Legacy PAKN accounts (username / password, fake) and the Vnconnect account each becomes:\n")
+	for _, l := range pop.Legacy {
+		fmt.Fprintf(out, "    %-20s / %-14s → %s  %s\n", l.Username, l.Password, l.Heir.Name, l.Heir.TechID)
+	}
+	fmt.Fprintf(out, "\nWalk-through:\n")
+	steps := []string{
+		fmt.Sprintf("Portal as %s (Admin của Tỉnh): Quản lý người dùng → Thêm mới → Tìm kiếm trên Vnconnect (CCCD %s) → Lưu vào hệ thống → Kích hoạt → Thay đổi đơn vị → Gán quyền.", pop.ProvinceAdmin.Name, pop.NewStaff[0].CCCD),
+		fmt.Sprintf("Portal as %s (an unregistered agency): register with its certificate; then as %s (operator): approve.", pop.Unregistered().Name, pop.Operator.Name),
+		fmt.Sprintf("Portal as %s (cấp 3): try a user of another commune — refused with a clear message.", pop.CommuneAdmin.Name),
+		fmt.Sprintf("PAKN as a citizen (%s): send feedback; as %s: Quản trị hệ thống → Quản trị người dùng → Thêm mới vnconnect; Chuyển đổi tài khoản.", pop.Citizens[0].Name, pop.DeptAdmin.Name),
+		fmt.Sprintf("CSDL as %s: Quản trị hệ thống → Người dùng → Thêm mới từ vnconnect.", pop.DeptAdmin.Name),
+	}
+	for i, s := range steps {
+		fmt.Fprintf(out, "  %d. %s\n", i+1, s)
+	}
+	fmt.Fprintf(out, "\nThe dev Vnconnect also serves its own %d built-in test accounts. Ctrl+C stops the servers.\n", len(vnconnecttest.SeedAccounts()))
 }

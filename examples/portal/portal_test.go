@@ -25,7 +25,7 @@ func startPortal(t *testing.T, extra ...string) (started, *bytes.Buffer) {
 	readyc := make(chan started, 1)
 	done := make(chan error, 1)
 	go func() {
-		args := append([]string{"-addr", "127.0.0.1:0", "-pakn-addr", "127.0.0.1:0", "-vnconnect-addr", "127.0.0.1:0"}, extra...)
+		args := append([]string{"-addr", "127.0.0.1:0", "-pakn-addr", "127.0.0.1:0", "-csdl-addr", "127.0.0.1:0", "-vnconnect-addr", "127.0.0.1:0"}, extra...)
 		done <- run(ctx, args, out, func(s started) { readyc <- s })
 	}()
 	t.Cleanup(func() {
@@ -148,7 +148,7 @@ func TestPortalLoginSingleSignOnAndSingleLogout(t *testing.T) {
 // into PAKN, a refused forged logout, single logout from PAKN.
 func checkLoginSSOAndLogout(t *testing.T, s started, out *bytes.Buffer) {
 	t.Helper()
-	for _, u := range []string{s.PortalURL + "/", s.PAKNURL + "/"} {
+	for _, u := range []string{s.PortalURL + "/", s.PAKNURL + "/", s.CSDLURL + "/"} {
 		if !strings.Contains(out.String(), u) {
 			t.Errorf("banner does not print %s:\n%s", u, out)
 		}
@@ -182,6 +182,11 @@ func checkLoginSSOAndLogout(t *testing.T, s started, out *bytes.Buffer) {
 		t.Fatalf("SSO into PAKN: status %d at %s\n%s", resp.StatusCode, resp.Request.URL, page)
 	}
 
+	// And into the CSDL app.
+	if resp, csdl := get(t, c, s.CSDLURL+"/ho-so"); resp.StatusCode != http.StatusOK || resp.Request.URL.String() != s.CSDLURL+"/ho-so" || !strings.Contains(csdl, acct.TechID) {
+		t.Fatalf("SSO into CSDL: status %d at %s\n%s", resp.StatusCode, resp.Request.URL, csdl)
+	}
+
 	// Signing in to PAKN left the portal's own session alone (both apps
 	// are on one loopback host, and cookies ignore the port).
 	if _, home := get(t, c, s.PortalURL+"/"); !strings.Contains(home, "Xin chào") {
@@ -207,7 +212,7 @@ func checkLoginSSOAndLogout(t *testing.T, s started, out *bytes.Buffer) {
 	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Request.URL.String(), s.PAKNURL+"/") {
 		t.Fatalf("after logout: status %d at %s\n%s", resp.StatusCode, resp.Request.URL, page)
 	}
-	for _, u := range []string{s.PAKNURL + "/", s.PortalURL + "/"} {
+	for _, u := range []string{s.PAKNURL + "/", s.PortalURL + "/", s.CSDLURL + "/"} {
 		_, page = get(t, c, u)
 		if !strings.Contains(page, "Đăng nhập bằng Vnconnect") || strings.Contains(page, acct.TechID) {
 			t.Fatalf("%s still shows the identity after single logout:\n%s", u, page)

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/rpkit-vn/rpkit/internal/testenv"
+	"github.com/rpkit-vn/rpkit/migrate"
+	"github.com/rpkit-vn/rpkit/rbac"
 )
 
 // startReplicas runs the demo as `go run ./examples/portal -redis ADDR
@@ -42,7 +44,7 @@ func TestReplicasLoginSSOAndSingleLogout(t *testing.T) {
 	if !strings.Contains(banner, "3 replicas per app behind a round-robin proxy") || !strings.Contains(banner, "Redis at") {
 		t.Errorf("banner does not say the mode:\n%s", banner)
 	}
-	if strings.Count(banner, "replica ") != 6 {
+	if strings.Count(banner, "replica ") != 9 {
 		t.Errorf("banner does not list 3 replicas per app:\n%s", banner)
 	}
 	t.Run("OIDC", func(t *testing.T) {
@@ -52,6 +54,28 @@ func TestReplicasLoginSSOAndSingleLogout(t *testing.T) {
 		checkSAMLLoginSSOAndLogout(t, s)
 	})
 	assertSpread(t, s, s.PortalURL, s.PAKNURL)
+}
+
+// TestReplicasOnPostgres runs the demo as `go run ./examples/portal
+// -postgres DSN -redis ADDR -replicas 3`: every replica opens its own pool
+// on the run's schema, and an admin's rights read on one replica are
+// those another replica's platform seeded.
+func TestReplicasOnPostgres(t *testing.T) {
+	dsn := testenv.PostgresDSN(t)
+	s, out := startPortal(t, "-postgres", dsn, "-redis", testenv.RedisAddr(t), "-replicas", "3")
+	banner := out.String()
+	if !strings.Contains(banner, "PostgreSQL, schema rpkit_demo_") {
+		t.Errorf("banner does not say where the data is:\n%s", banner)
+	}
+	checkLoginSSOAndLogout(t, s, bytes.NewBufferString(banner))
+	assertSpread(t, s, s.PortalURL, s.PAKNURL)
+	if got := s.Platform.Dialect; got != migrate.Postgres {
+		t.Fatalf("platform dialect %v, want PostgreSQL", got)
+	}
+	page, err := s.Platform.RBAC.ListUsers(context.Background(), s.Pop.ProvinceAdmin.TechID, rbac.UserFilter{})
+	if err != nil || len(page.Users) == 0 {
+		t.Fatalf("province admin's users on PostgreSQL: %d, %v", len(page.Users), err)
+	}
 }
 
 func TestReplicasRefusedWithoutRedis(t *testing.T) {

@@ -4,11 +4,13 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net"
 	"time"
 
 	"github.com/redis/go-redis/v9"
+	"github.com/rpkit-vn/rpkit/pki"
 	"github.com/rpkit-vn/rpkit/vnconnect"
 	"github.com/rpkit-vn/rpkit/vnconnect/saml"
 	"github.com/rpkit-vn/rpkit/vnconnect/web"
@@ -74,6 +76,39 @@ func (rb *redisBackend) storesFor(appID string) (stores, error) {
 		return stores{}, err
 	}
 	return stores{Sessions: st.Sessions(), Pending: st.Pending(), Replay: st.Replay(), SAMLRequests: st.SAMLRequests()}, nil
+}
+
+// nonces returns the certificate-login challenge store every replica
+// shares: a challenge issued by one replica may be answered on another.
+func (rb *redisBackend) nonces() pki.NonceStore {
+	return redisNonces{c: rb.client(), prefix: rb.prefix + "-pki-"}
+}
+
+// redisNonces is a pki.NonceStore in Redis: SET NX with the challenge's
+// lifetime, and GETDEL, so that of two answers to one challenge at most
+// one takes it.
+type redisNonces struct {
+	c      *redis.Client
+	prefix string
+}
+
+func (n redisNonces) Put(ctx context.Context, id string, value []byte, ttl time.Duration) error {
+	ok, err := n.c.SetNX(ctx, n.prefix+id, value, ttl).Result()
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return fmt.Errorf("portal: challenge %q already stored", id)
+	}
+	return nil
+}
+
+func (n redisNonces) Take(ctx context.Context, id string) ([]byte, error) {
+	v, err := n.c.GetDel(ctx, n.prefix+id).Bytes()
+	if errors.Is(err, redis.Nil) {
+		return nil, nil
+	}
+	return v, err
 }
 
 // Close deletes this run's keys (they would expire anyway; this keeps a

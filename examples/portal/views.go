@@ -1,66 +1,34 @@
 package main
 
 import (
-	"bytes"
-	"html/template"
-	"log"
-	"net/http"
 	"strings"
 
+	"github.com/rpkit-vn/rpkit/examples/portal/internal/ui"
 	"github.com/rpkit-vn/rpkit/vnconnect"
 )
 
-// The pages are plain server-rendered HTML in Vietnamese: labelled
-// controls, a table with header cells for the identity, and status
-// messages with role="status".
-var pages = template.Must(template.New("pages").Parse(`{{define "head"}}<!doctype html>
-<html lang="vi">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{.Title}} (demo rpkit)</title>
-<style>
-body{font-family:system-ui,sans-serif;max-width:48rem;margin:0 auto;padding:1rem;line-height:1.5;color:#1a1a1a}
-header{border-bottom:2px solid #a4262c;margin-bottom:1rem}
-nav a{margin-right:1rem}
-.status{background:#dff6dd;border:1px solid #107c10;padding:.5rem 1rem}
-table{border-collapse:collapse;width:100%}
-th,td{text-align:left;border-bottom:1px solid #ccc;padding:.3rem .5rem;vertical-align:top}
-th{width:14rem}
-.button{display:inline-block;font-size:1rem;padding:.5rem 1.5rem;margin:.25rem 0;background:#a4262c;color:#fff;text-decoration:none;border:0;cursor:pointer}
-.secondary{background:#555}
-:focus{outline:3px solid #005fcc;outline-offset:2px}
-</style>
-</head>
-<body>
-<header>
-<p><strong>{{.Title}}</strong> – ứng dụng mẫu dùng rpkit</p>
-<nav aria-label="Ứng dụng khác">{{range .Peers}}<a href="{{.URL}}/ho-so">{{.Title}}</a>{{end}}</nav>
-</header>
-<main>{{end}}
-{{define "foot"}}</main>
-</body>
-</html>
-{{end}}
-{{define "logout"}}<form method="post" action="/auth/logout">
+// The pages are plain server-rendered HTML in Vietnamese on the shared
+// layout (internal/ui): labelled controls, a table with header cells for
+// the identity, and status messages with role="status".
+var pages = ui.Templates(`{{define "logout"}}<form method="post" action="/auth/logout">
 <input type="hidden" name="csrf" value="{{.CSRF}}">
 <p><button type="submit" class="button">Đăng xuất</button></p>
 </form>{{end}}
 {{define "home"}}{{template "head" .}}
-{{with .Person}}
+{{with .Data.Person}}
 <h1>Xin chào, {{.Name}}</h1>
-<p class="status" role="status">Bạn đã đăng nhập{{if eq $.Protocol "saml"}} (SAML 2.0){{end}}.</p>
+<p class="status" role="status">Bạn đã đăng nhập{{if eq $.Data.Protocol "saml"}} (SAML 2.0){{end}}.</p>
 <p><a href="/ho-so">Xem thông tin tài khoản</a></p>
 {{template "logout" $}}
 {{else}}
 <h1>Đăng nhập</h1>
 <p>Dùng tài khoản Vnconnect của Cổng Dịch vụ công quốc gia để đăng nhập.</p>
 <p><a class="button" href="/auth/login?return_to=%2Fho-so">Đăng nhập bằng Vnconnect</a></p>
-{{if .SAML}}<p><a class="button secondary" href="/saml/login?return_to=%2Fho-so">Đăng nhập bằng Vnconnect (SAML 2.0)</a></p>{{end}}
+{{if .Data.SAML}}<p><a class="button secondary" href="/saml/login?return_to=%2Fho-so">Đăng nhập bằng Vnconnect (SAML 2.0)</a></p>{{end}}
 {{end}}
-{{template "foot"}}{{end}}
+{{template "foot" .}}{{end}}
 {{define "profile"}}{{template "head" .}}
-{{with .Person}}
+{{with .Data.Person}}
 <h1>Thông tin tài khoản: {{.Name}}</h1>
 <p>Thông tin dưới đây do Vnconnect cung cấp và đã được xác minh.</p>
 <table>
@@ -73,14 +41,12 @@ th{width:14rem}
 <ul>{{range .Problems}}<li>{{.}}</li>{{end}}</ul>{{end}}
 {{end}}
 {{template "logout" .}}
-{{template "foot"}}{{end}}
-`))
+{{template "foot" .}}{{end}}
+`)
 
+// pageView is the home and profile pages' Data.
 type pageView struct {
-	Title    string
-	Peers    []peer
 	SAML     bool
-	CSRF     string
 	Protocol string
 	Person   *personView
 }
@@ -134,18 +100,4 @@ func newPersonView(id *vnconnect.Identity) *personView {
 		v.Problems = append(v.Problems, p.Error())
 	}
 	return v
-}
-
-// render executes a page into a buffer first, so a template error never
-// sends half a page.
-func render(w http.ResponseWriter, status int, name string, data any) {
-	var buf bytes.Buffer
-	if err := pages.ExecuteTemplate(&buf, name, data); err != nil {
-		log.Printf("portal: render %s: %v", name, err)
-		http.Error(w, "Lỗi hệ thống", http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(status)
-	_, _ = buf.WriteTo(w)
 }

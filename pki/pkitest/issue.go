@@ -55,59 +55,13 @@ func (l *Leaf) Intermediates() []*x509.Certificate {
 }
 
 // Issue signs a certificate for spec. It fails the test if signing fails
-// and panics on an unknown KeyType.
+// and panics on an unknown KeyType. IssueLeaf (standalone.go) returns the
+// error instead.
 func (p *PKI) Issue(t testing.TB, spec LeafSpec) *Leaf {
 	t.Helper()
-	key := spec.Key
-	if key == nil {
-		key = p.mustKey(t, spec.KeyType)
-	}
-	now := p.now()
-	tmpl := &x509.Certificate{
-		Subject:               spec.Subject,
-		EmailAddresses:        spec.EmailAddresses,
-		NotBefore:             spec.NotBefore,
-		NotAfter:              spec.NotAfter,
-		KeyUsage:              spec.KeyUsage,
-		ExtKeyUsage:           spec.EKUs,
-		BasicConstraintsValid: true,
-	}
-	if len(tmpl.Subject.Names) == 0 && tmpl.Subject.CommonName == "" && len(tmpl.Subject.ExtraNames) == 0 {
-		tmpl.Subject = pkix.Name{CommonName: "pkitest leaf", Country: []string{"VN"}}
-	}
-	if tmpl.NotBefore.IsZero() {
-		tmpl.NotBefore = now.Add(-leafBackdate)
-	}
-	if tmpl.NotAfter.IsZero() {
-		tmpl.NotAfter = now.Add(leafLifetime)
-	}
-	if tmpl.KeyUsage == 0 {
-		tmpl.KeyUsage = x509.KeyUsageDigitalSignature | x509.KeyUsageContentCommitment
-	}
-	switch {
-	case spec.NoEKU:
-		tmpl.ExtKeyUsage = nil
-	case tmpl.ExtKeyUsage == nil:
-		tmpl.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth, x509.ExtKeyUsageEmailProtection}
-	}
-	if spec.SHA1 {
-		tmpl.SignatureAlgorithm = x509.SHA1WithRSA
-	}
-	parent := p.sub
-	if spec.ByRoot {
-		parent = p.root
-	}
-	p.pointAt(tmpl, parent, spec.NoCRLDP, spec.NoOCSP)
-	if spec.Modify != nil {
-		spec.Modify(tmpl)
-	}
-	cert, err := p.sign(tmpl, parent, parent.key, key.Public())
+	l, err := p.IssueLeaf(spec)
 	if err != nil {
-		t.Fatalf("pkitest: issuing %q: %v", tmpl.Subject.CommonName, err)
+		t.Fatal(err)
 	}
-	chain := []*x509.Certificate{cert}
-	for a := parent; a != nil; a = a.parent {
-		chain = append(chain, a.cert)
-	}
-	return &Leaf{Cert: cert, Key: key, Chain: chain}
+	return l
 }

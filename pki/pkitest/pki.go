@@ -6,7 +6,6 @@ import (
 	"crypto/x509/pkix"
 	"math/big"
 	"net/http/httptest"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -66,62 +65,18 @@ type signerCert struct {
 }
 
 // NewPKI builds the root and the sub-CA, starts the CRL and OCSP servers
-// and registers their shutdown with t.Cleanup. It panics if t is nil.
+// and registers their shutdown with t.Cleanup. It panics if t is nil. New
+// (standalone.go) is the same without a test.
 func NewPKI(t testing.TB, opts ...Option) *PKI {
 	if t == nil {
 		panic("pkitest: NewPKI needs a testing.TB")
 	}
 	t.Helper()
-	cfg := defaultConfig()
-	for _, o := range opts {
-		o(&cfg)
+	p, err := New(opts...)
+	if err != nil {
+		t.Fatal(err)
 	}
-	p := &PKI{cfg: cfg, delegatedOCSP: cfg.delegatedOCSP,
-		tag:  "pkitest-" + strconv.FormatInt(instances.Add(1), 10),
-		stop: make(chan struct{}), ready: make(chan struct{})}
-	p.crlSrv = httptest.NewServer(p.repositoryHandler())
-	p.ocspSrv = httptest.NewServer(p.ocspHandler())
 	t.Cleanup(p.Close)
-
-	now := p.now()
-	rootKey := p.mustKey(t, RSA2048)
-	rootTmpl := &x509.Certificate{
-		Subject:               p.caName(RootCommonName),
-		NotBefore:             now.Add(-caBackdate),
-		NotAfter:              now.Add(rootLifetime),
-		IsCA:                  true,
-		BasicConstraintsValid: true,
-		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
-	}
-	if cfg.sha1Root {
-		rootTmpl.SignatureAlgorithm = x509.SHA1WithRSA
-	}
-	rootCert := p.mustSign(t, rootTmpl, nil, rootKey)
-	p.root = newAuthority("root", rootCert, rootKey, nil)
-
-	subKey := p.mustKey(t, RSA2048)
-	subTmpl := &x509.Certificate{
-		Subject:               p.caName(SubCACommonName),
-		NotBefore:             now.Add(-caBackdate),
-		NotAfter:              now.Add(subCALifetime),
-		IsCA:                  true,
-		BasicConstraintsValid: true,
-		MaxPathLenZero:        true,
-		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
-	}
-	if cfg.sha1SubCA {
-		subTmpl.SignatureAlgorithm = x509.SHA1WithRSA
-	}
-	subCert := p.mustSign(t, subTmpl, p.root, subKey)
-	p.sub = newAuthority("subca", subCert, subKey, p.root)
-	if cfg.deltaCRL {
-		// The first base CRL, empty, published with the CA.
-		p.sub.delta = true
-		p.sub.publishBase(now)
-	}
-	// The servers started before the CAs existed (certificates name their
-	// URLs); closing ready publishes the CAs to the handler goroutines.
-	close(p.ready)
 	return p
 }
 
@@ -207,15 +162,6 @@ func (p *PKI) nextKey(kt KeyType) (crypto.Signer, error) {
 	p.keyCursor[kt]++
 	p.mu.Unlock()
 	return pool.key(kt, i)
-}
-
-func (p *PKI) mustKey(t testing.TB, kt KeyType) crypto.Signer {
-	t.Helper()
-	k, err := p.nextKey(kt)
-	if err != nil {
-		t.Fatalf("pkitest: generating %v key: %v", kt, err)
-	}
-	return k
 }
 
 // serial returns a positive 127-bit serial number from the injected rand.

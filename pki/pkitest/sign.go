@@ -5,7 +5,6 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
-	"testing"
 )
 
 // oidFreshestCRL is the FreshestCRL extension (RFC 5280 §4.2.1.15), which
@@ -55,18 +54,6 @@ func (p *PKI) pointAt(tmpl *x509.Certificate, parent *authority, noCRL, noOCSP b
 		tmpl.OCSPServer = []string{p.ocspSrv.URL}
 	}
 	tmpl.IssuingCertificateURL = []string{p.certURL(parent)}
-}
-
-func (p *PKI) mustSign(t testing.TB, tmpl *x509.Certificate, parent *authority, key crypto.Signer) *x509.Certificate {
-	t.Helper()
-	if parent != nil {
-		p.pointAt(tmpl, parent, false, false)
-	}
-	c, err := p.sign(tmpl, parent, key, key.Public())
-	if err != nil {
-		t.Fatalf("pkitest: signing %q: %v", tmpl.Subject.CommonName, err)
-	}
-	return c
 }
 
 // freshestCRL encodes a FreshestCRL extension with one URI, in the

@@ -1,0 +1,278 @@
+package platform
+
+import (
+	"context"
+	"crypto/x509"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/rpkit-vn/rpkit/migrate"
+	"github.com/rpkit-vn/rpkit/pki"
+	"github.com/rpkit-vn/rpkit/rbac"
+	"github.com/rpkit-vn/rpkit/rbac/sqlstore"
+	"github.com/rpkit-vn/rpkit/vnconnect"
+)
+
+// Platform is the demo's shared back end: one database holding rbac's
+// tables and the apps' own data (so conversions run in one transaction),
+// the rights service over it, the converter, the test PKI that issued the
+// agencies' certificates, and the verifier and challenger that check them.
+// Every app instance (and every replica) uses the same Platform, or, with
+// -postgres, one per replica over the same database (Replica).
+type Platform struct {
+	DB      *sql.DB         // app data and rbac's tables: one database
+	Dialect migrate.Dialect // the database's SQL dialect
+
+	RBAC      *rbac.Service
+	Directory vnconnect.Directory // the dev Vnconnect's directory
+
+	Convert *migrate.Converter // legacy → Vnconnect, Vnconnect → Vnconnect
+	Linker  *migrate.Linker    // self-service linking of legacy accounts
+
+	Verifier   *pki.Verifier   // trusts the demo PKI's root
+	Challenger *pki.Challenger // nonces for certificate login
+
+	Pop *Population // who is who: see population.go
+
+	// Store is rbac's store on DB (Stats, for the curious).
+	Store *sqlstore.Store
+	// Where says where the data is, for the banner: the SQLite file, or
+	// the PostgreSQL schema.
+	Where string
+
+	cfg     Config
+	dsn     string // PostgreSQL: the DSN with this run's search_path
+	cleanup []func()
+	once    sync.Once
+}
+
+// Config configures Open. The zero value runs on a fresh SQLite file in a
+// temporary directory, removed at Close.
+type Config struct {
+	// Postgres is a pgx DSN ("postgres://user@host/db?sslmode=disable").
+	// Empty means SQLite. Each Open makes a fresh schema (rpkit_demo_…)
+	// in that database and drops it at Close, so the demo and its tests
+	// never see each other's data.
+	Postgres string
+	// Dir holds the SQLite file (demo.db); empty means a temporary
+	// directory, removed at Close. An existing, already seeded file is
+	// reused as it is.
+	Dir string
+	// Clock defaults to the system clock.
+	Clock rbac.Clock
+	// Audience is the relying party the certificate-login challenges name
+	// (the portal's URL); empty means "rpkit-demo".
+	Audience string
+	// NonceStore keeps certificate-login challenges; nil means one in
+	// memory per Platform (enough without replicas).
+	NonceStore pki.NonceStore
+
+	// AppSchema creates the apps' own tables (PAKN's feedback…) in the
+	// database. Each runs at every Open and must be idempotent.
+	AppSchema []func(ctx context.Context, db *sql.DB, d migrate.Dialect) error
+	// AppSeed fills them, once per fresh database, after the rights are
+	// seeded.
+	AppSeed []func(ctx context.Context, p *Platform) error
+	// Movers make the movers that move the apps' data in a conversion
+	// (PAKN's feedback cases), for the database's dialect.
+	Movers []func(d migrate.Dialect) ([]migrate.Mover, error)
+}
+
+// Open opens the database, brings every schema up to date (rbac's, the
+// conversion journal and legacy accounts', the apps'), registers the three
+// subsystems, seeds pop into a fresh database, and builds the services.
+// dir is the dev Vnconnect's directory (found accounts, agency look-ups).
+func Open(ctx context.Context, cfg Config, pop *Population, dir vnconnect.Directory) (*Platform, error) {
+	if pop == nil || dir == nil {
+		return nil, errors.New("platform: a population and a directory are required")
+	}
+	p := &Platform{cfg: cfg, Pop: pop, Directory: dir}
+	if err := p.open(ctx); err != nil {
+		p.Close()
+		return nil, err
+	}
+	if err := p.build(); err != nil {
+		p.Close()
+		return nil, err
+	}
+	if err := p.seed(ctx); err != nil {
+		p.Close()
+		return nil, err
+	}
+	return p, nil
+}
+
+// Replica opens another Platform on the same database, as another process
+// of the same app would: its own connection pool, rights service,
+// converter and verifier. It does not seed. Close it before p.
+func (p *Platform) Replica(ctx context.Context) (*Platform, error) {
+	r := &Platform{cfg: p.cfg, Pop: p.Pop, Directory: p.Directory, dsn: p.dsn, Where: p.Where}
+	var err error
+	if p.Dialect == migrate.Postgres {
+		err = r.attachPostgres(ctx, p.dsn)
+	} else {
+		err = r.attachSQLite(ctx, p.Where)
+	}
+	if err == nil {
+		err = r.build()
+	}
+	if err != nil {
+		r.Close()
+		return nil, err
+	}
+	return r, nil
+}
+
+// Close closes the database and removes what Open made for this run (the
+// temporary directory, the PostgreSQL schema).
+func (p *Platform) Close() {
+	p.once.Do(func() {
+		if p.DB != nil {
+			p.DB.Close()
+		}
+		for i := len(p.cleanup) - 1; i >= 0; i-- {
+			p.cleanup[i]()
+		}
+	})
+}
+
+func (p *Platform) open(ctx context.Context) error {
+	if p.cfg.Postgres != "" {
+		dsn, drop, err := freshSchema(ctx, p.cfg.Postgres)
+		if err != nil {
+			return err
+		}
+		p.cleanup = append(p.cleanup, drop)
+		p.dsn = dsn
+		if err := p.attachPostgres(ctx, dsn); err != nil {
+			return err
+		}
+		p.Where = "PostgreSQL, schema " + p.Schema() + " (dropped at exit)"
+	} else {
+		dir := p.cfg.Dir
+		if dir == "" {
+			tmp, err := os.MkdirTemp("", "rpkit-demo-")
+			if err != nil {
+				return fmt.Errorf("platform: temporary directory: %w", err)
+			}
+			p.cleanup = append(p.cleanup, func() { os.RemoveAll(tmp) })
+			dir = tmp
+		}
+		if err := p.attachSQLite(ctx, filepath.Join(dir, "demo.db")); err != nil {
+			return err
+		}
+	}
+	// Every schema, idempotent: rbac's (sqlstore.Migrate ran in attach),
+	// the conversion journal, the legacy accounts, the apps' tables.
+	if err := migrate.Migrate(ctx, p.DB, p.Dialect); err != nil {
+		return err
+	}
+	if err := migrate.CreateLegacyTable(ctx, p.DB, p.Dialect); err != nil {
+		return err
+	}
+	for _, f := range p.cfg.AppSchema {
+		if err := f(ctx, p.DB, p.Dialect); err != nil {
+			return fmt.Errorf("platform: app schema: %w", err)
+		}
+	}
+	return nil
+}
+
+// attachSQLite opens the file with the settings sqlstore.OpenSQLite uses
+// (WAL, foreign keys, a busy timeout, BEGIN IMMEDIATE), on one pool that
+// rbac's store and the apps share: the converter's one-transaction path
+// needs both in the same database.
+func (p *Platform) attachSQLite(ctx context.Context, path string) error {
+	db, err := sql.Open("sqlite", path+"?_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_txlock=immediate&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)")
+	if err != nil {
+		return fmt.Errorf("platform: open SQLite: %w", err)
+	}
+	db.SetMaxOpenConns(8)
+	db.SetMaxIdleConns(8)
+	p.DB, p.Dialect, p.Where = db, migrate.SQLite, path
+	st, err := sqlstore.New(db, sqlstore.SQLite)
+	if err == nil {
+		err = st.Migrate(ctx)
+	}
+	if err != nil {
+		return fmt.Errorf("platform: rbac schema on SQLite %s: %w", path, err)
+	}
+	p.Store = st
+	return nil
+}
+
+func (p *Platform) attachPostgres(ctx context.Context, dsn string) error {
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return fmt.Errorf("platform: open PostgreSQL: %w", err)
+	}
+	db.SetMaxOpenConns(16)
+	db.SetMaxIdleConns(16)
+	db.SetConnMaxIdleTime(time.Minute)
+	p.DB, p.Dialect = db, migrate.Postgres
+	st, err := sqlstore.New(db, sqlstore.Postgres)
+	if err == nil {
+		err = db.PingContext(ctx)
+	}
+	if err == nil {
+		err = st.Migrate(ctx)
+	}
+	if err != nil {
+		return fmt.Errorf("platform: rbac schema on PostgreSQL: %w", err)
+	}
+	p.Store = st
+	return nil
+}
+
+// build makes the services over p.DB.
+func (p *Platform) build() error {
+	var err error
+	p.RBAC, err = rbac.New(rbac.Config{Store: p.Store, Directory: p.Directory,
+		Operators: []string{p.Pop.Operator.TechID}, Clock: p.cfg.Clock})
+	if err != nil {
+		return err
+	}
+	legacy, err := migrate.NewSQLLegacy(p.Dialect, migrate.LegacyTable{})
+	if err != nil {
+		return err
+	}
+	var movers []migrate.Mover
+	for _, f := range p.cfg.Movers {
+		ms, err := f(p.Dialect)
+		if err != nil {
+			return err
+		}
+		movers = append(movers, ms...)
+	}
+	p.Convert, err = migrate.New(migrate.Config{DB: p.DB, Dialect: p.Dialect, RBAC: p.RBAC, Directory: p.Directory,
+		Legacy: legacy, Movers: movers, Clock: p.cfg.Clock, Transactions: migrate.TxShared})
+	if err != nil {
+		return err
+	}
+	if p.Linker, err = migrate.NewLinker(migrate.LinkerConfig{Converter: p.Convert}); err != nil {
+		return err
+	}
+	var clock func() time.Time
+	if p.cfg.Clock != nil {
+		clock = p.cfg.Clock.Now
+	}
+	pk := p.Pop.PKI
+	if pk == nil {
+		return errors.New("platform: the population has no PKI")
+	}
+	p.Verifier, err = pki.NewVerifier(pki.Config{Roots: []*x509.Certificate{pk.Root()}, Intermediates: []*x509.Certificate{pk.SubCA()}, Clock: clock})
+	if err != nil {
+		return err
+	}
+	audience := p.cfg.Audience
+	if audience == "" {
+		audience = "rpkit-demo"
+	}
+	p.Challenger, err = pki.NewChallenger(pki.ChallengeConfig{Verifier: p.Verifier, Store: p.cfg.NonceStore, Audience: audience, Clock: clock})
+	return err
+}
