@@ -150,7 +150,7 @@ func (a *Answer) decode() (*decodedAnswer, error) {
 	d := &decodedAnswer{sig: a.Signature, alg: a.Algorithm}
 	d.certs = append(d.certs, a.Certificates...)
 	for _, der := range a.CertificatesDER {
-		c, err := x509.ParseCertificate(der)
+		c, err := parseCertificate(der)
 		if err != nil {
 			return nil, cherr(ErrChallengeMalformed, "cannot parse a certificate", err)
 		}

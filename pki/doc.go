@@ -68,8 +68,18 @@
 //
 // OCSP uses golang.org/x/crypto/ocsp: the answer must be signed by the issuer,
 // or a delegate the issuer issued with the OCSPSigning EKU that is valid at
-// the verification time, and be fresh. No nonce is sent: freshness bounds
-// replay.
+// the verification time, and be fresh. A delegate's own revocation is
+// checked from the CA's CRLs, by the rules above and under the same policy
+// (revoked: the answer is refused; unknown: refused unless
+// RevocationSoftFail), unless the delegate carries id-pkix-ocsp-nocheck
+// (RFC 6960 §4.2.2.2.1), when its validity period is the bound; this is
+// re-established each time a cached answer is used. Requests carry an RFC 8954
+// nonce of 32 bytes from Config.Rand (crypto/rand by default) under
+// Config.OCSPNonce: by default (OCSPNonceIfEchoed) an answer echoing another
+// nonce is refused and an answer without one accepted, since responders that
+// pre-sign answers never echo — freshness then bounds replay;
+// OCSPNonceRequired refuses answers without the nonce; OCSPNonceOff sends
+// none. An answer with an unknown critical response extension is refused.
 //
 // RevocationHardFail (default) tries CRLs then OCSP and fails when neither
 // decides; RevocationSoftFail accepts an unknown status (reported in the
@@ -88,12 +98,23 @@
 //
 // # Conformance
 //
-// The NIST PKITS suite (pkits_test.go) passes 243 of 249 vectors; the three DSA
-// vectors are refused with ErrUnsupportedAlgorithm, and three valid vectors
-// (4.14.4, 4.14.5, 4.14.29) are refused because crypto/x509 cannot parse a
-// certificate whose CRLDistributionPoints uses nameRelativeToCRLIssuer: such
-// certificates fail closed, as unparseable input. No vector that must fail
-// validates.
+// The NIST PKITS suite (pkits_test.go) passes 246 of 249 vectors; the three
+// DSA vectors are refused with ErrUnsupportedAlgorithm. No vector that must
+// fail validates.
+//
+// crypto/x509 refuses a certificate whose CRLDistributionPoints uses
+// nameRelativeToCRLIssuer (PKITS 4.14.4, 4.14.5, 4.14.29). For that failure
+// only, LoadCertificates (and the challenge's DER certificates) let crypto/x509
+// parse a copy in which each such name's [1] tag reads as the [0] of fullName
+// — same length, no other byte changed — and then put the original bytes back
+// in Raw, RawTBSCertificate (which every signature check reads) and the
+// extension's value; the relative name is resolved against the CRL issuer's
+// name (RFC 5280 §4.2.1.13) for matching issuing distribution points. The
+// distribution points must be well-formed (each relative name a non-empty
+// RelativeDistinguishedName, a single extension, at most 64 KiB of
+// certificate); anything else crypto/x509 refuses stays refused
+// (certparse.go). Certificates inside a CMS are parsed by
+// github.com/smallstep/pkcs7 with crypto/x509 and get no such tolerance.
 //
 // # Errors
 //

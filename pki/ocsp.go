@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/x509"
+	"encoding/asn1"
 	"fmt"
 	"io"
 	"net/http"
@@ -18,11 +19,11 @@ import (
 // by the issuer from the verified chain, or by a delegate the issuer issued
 // with the OCSPSigning EKU that is valid at the verification time; it must be
 // fresh (thisUpdate not in the future, nextUpdate — or thisUpdate plus
-// MaxResponseAge when absent — not past, with skew). Requests carry no nonce
-// (most responders, VGCA's included, pre-sign answers), so a captured answer
-// can be replayed until it goes stale: freshness is the replay bound. A
-// delegate's own revocation is not checked (RFC 6960 id-pkix-ocsp-nocheck
-// practice).
+// MaxResponseAge when absent — not past, with skew). Requests carry a nonce
+// under Config.OCSPNonce (ocsp_nonce.go); responders that pre-sign their
+// answers do not echo it, and then freshness is the replay bound. A
+// delegate's own revocation is checked by CRL unless it carries
+// id-pkix-ocsp-nocheck (RFC 6960 §4.2.2.2.1; see checkResponder).
 
 const maxOCSPBytes = 1 << 20
 
@@ -41,7 +42,10 @@ func ocspKey(c, issuer *x509.Certificate) string {
 	return string(issuer.RawSubjectPublicKeyInfo) + "|" + string(k)
 }
 
-func (v *Verifier) ocspStatus(ctx context.Context, c, issuer *x509.Certificate, at time.Time) RevocationStatus {
+// ocspStatus asks chain[i]'s OCSP responders about it (chain[i+1] is the
+// issuer), using a cached answer while it is fresh.
+func (r *revCtx) ocspStatus(chain []*x509.Certificate, i int) RevocationStatus {
+	v, c, issuer := r.v, chain[i], chain[i+1]
 	if len(c.OCSPServer) == 0 {
 		return RevocationStatus{Err: fmt.Errorf("%w: no OCSP responder", ErrOCSPInvalid)}
 	}
@@ -49,12 +53,19 @@ func (v *Verifier) ocspStatus(ctx context.Context, c, issuer *x509.Certificate, 
 	v.ocsp.mu.Lock()
 	cached := v.ocsp.m[key]
 	v.ocsp.mu.Unlock()
-	if cached != nil && v.checkOCSPFresh(cached, at) == nil {
-		return ocspResult(cached)
+	if cached != nil && v.checkOCSPFresh(cached, r.at) == nil {
+		// The responder's own status may have changed since the answer
+		// was cached: it is established on every use.
+		if err := r.checkResponder(cached, chain, i); err == nil {
+			return ocspResult(cached)
+		}
 	}
 	var lastErr error
 	for _, u := range c.OCSPServer {
-		resp, err := v.queryOCSP(ctx, u, c, issuer, at)
+		resp, err := v.queryOCSP(r.ctx, u, c, issuer, r.at)
+		if err == nil {
+			err = r.checkResponder(resp, chain, i)
+		}
 		if err != nil {
 			lastErr = err
 			continue
@@ -95,6 +106,15 @@ func (v *Verifier) queryOCSP(ctx context.Context, rawURL string, c, issuer *x509
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrOCSPInvalid, err)
 	}
+	var nonce []byte
+	if v.cfg.OCSPNonce != OCSPNonceOff {
+		if nonce, err = newOCSPNonce(v.rand); err != nil {
+			return nil, err
+		}
+		if reqDER, err = addOCSPNonce(reqDER, nonce); err != nil {
+			return nil, err
+		}
+	}
 	ctx, cancel := context.WithTimeout(ctx, v.cfg.FetchTimeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, rawURL, bytes.NewReader(reqDER))
@@ -118,15 +138,20 @@ func (v *Verifier) queryOCSP(ctx context.Context, rawURL string, c, issuer *x509
 	if len(body) > maxOCSPBytes {
 		return nil, fmt.Errorf("%w: OCSP response too large", ErrOCSPInvalid)
 	}
-	return v.parseOCSP(body, c, issuer, at)
+	return v.parseOCSP(body, c, issuer, at, nonce)
 }
 
 // parseOCSP checks an OCSP response for c: signature (by x/crypto/ocsp),
-// responder authorisation, algorithm policy, freshness.
-func (v *Verifier) parseOCSP(der []byte, c, issuer *x509.Certificate, at time.Time) (*ocsp.Response, error) {
+// nonce (sent is the request's, nil when none was sent), responder
+// authorisation, algorithm policy, freshness. The delegate's revocation is
+// checkResponder's.
+func (v *Verifier) parseOCSP(der []byte, c, issuer *x509.Certificate, at time.Time, sent []byte) (*ocsp.Response, error) {
 	r, err := ocsp.ParseResponseForCert(der, c, issuer)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrOCSPInvalid, err)
+	}
+	if err := checkOCSPNonce(v.cfg.OCSPNonce, r.TBSResponseData, sent); err != nil {
+		return nil, err
 	}
 	if r.SerialNumber == nil || r.SerialNumber.Cmp(c.SerialNumber) != 0 {
 		return nil, fmt.Errorf("%w: answer for another certificate", ErrOCSPInvalid)
@@ -175,4 +200,42 @@ func (v *Verifier) checkOCSPFresh(r *ocsp.Response, at time.Time) error {
 		return fmt.Errorf("%w: stale response", ErrOCSPInvalid)
 	}
 	return nil
+}
+
+// checkResponder establishes the revocation status of the delegate that
+// signed resp, if any (RFC 6960 §4.2.2.2.1): none is needed when the
+// delegate carries id-pkix-ocsp-nocheck (its validity, checked in
+// parseOCSP, is then the bound); otherwise its CRLs decide, by the same
+// rules as for the chain (crlStatus, with the issuer's chain above it). A
+// revoked delegate is refused; one whose status stays unknown is refused
+// unless the policy is RevocationSoftFail. OCSP is not asked about the
+// delegate: it would vouch for itself.
+func (r *revCtx) checkResponder(resp *ocsp.Response, chain []*x509.Certificate, i int) error {
+	d := resp.Certificate
+	if d == nil || d.Equal(chain[i+1]) || hasOCSPNoCheck(d) {
+		return nil
+	}
+	dchain := append([]*x509.Certificate{d}, chain[i+1:]...)
+	st := r.crlStatus(dchain, 0)
+	switch st.Status {
+	case StatusRevoked:
+		return fmt.Errorf("%w: responder certificate revoked (reason %d)", ErrOCSPInvalid, st.Reason)
+	case StatusUnknown:
+		if r.v.cfg.Revocation != RevocationSoftFail {
+			return fmt.Errorf("%w: responder certificate revocation unknown: %w", ErrOCSPInvalid, st.Err)
+		}
+	}
+	return nil
+}
+
+// hasOCSPNoCheck reports an id-pkix-ocsp-nocheck extension whose value is
+// NULL, as RFC 6960 requires; a malformed one counts as absent, so the
+// delegate's revocation is checked.
+func hasOCSPNoCheck(c *x509.Certificate) bool {
+	for _, e := range c.Extensions {
+		if e.Id.Equal(oidOCSPNoCheck) {
+			return bytes.Equal(e.Value, asn1.NullBytes)
+		}
+	}
+	return false
 }

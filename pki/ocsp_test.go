@@ -5,6 +5,7 @@ import (
 	"crypto"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/asn1"
 	"errors"
 	"io"
 	"net/http"
@@ -36,7 +37,8 @@ func TestOCSP(t *testing.T) {
 	delegateKey := fxKey(4)
 	delegate := func(ekus []x509.ExtKeyUsage, notAfter time.Time) *x509.Certificate {
 		return f.sign(t, &x509.Certificate{Subject: pkix.Name{CommonName: "OCSP delegate"}, NotBefore: fxNow.AddDate(-1, 0, 0), NotAfter: notAfter,
-			KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: ekus}, f.sub, f.subKey, &delegateKey.PublicKey)
+			KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: ekus,
+			ExtraExtensions: []pkix.Extension{{Id: oidOCSPNoCheck, Value: asn1.NullBytes}}}, f.sub, f.subKey, &delegateKey.PublicKey)
 	}
 	rogueKey := fxKey(5)
 	rogue := f.sign(t, &x509.Certificate{Subject: pkix.Name{CommonName: "rogue"}, NotBefore: fxNow.AddDate(-1, 0, 0), NotAfter: fxNow.AddDate(1, 0, 0),

@@ -20,11 +20,14 @@ import (
 // never checked (a trust anchor is trusted for its name and key, RFC 5280
 // §6.1.1), so it loads and anchors chains without any SHA-1 option; only
 // certificates signed with SHA-1 below it need InsecureAllowSHA1Before.
+//
+// Certificates are parsed by crypto/x509, but for one tolerated refusal: a
+// CRLDistributionPoints using nameRelativeToCRLIssuer (see certparse.go).
 func LoadCertificates(pemOrDER []byte) ([]*x509.Certificate, error) {
 	trimmed := bytes.TrimSpace(pemOrDER)
 	if !bytes.HasPrefix(trimmed, []byte("-----BEGIN")) {
 		// DER is parsed untrimmed: its last bytes may well look like space.
-		c, err := x509.ParseCertificate(pemOrDER)
+		c, err := parseCertificate(pemOrDER)
 		if err != nil {
 			return nil, fmt.Errorf("%w: %w", ErrCertificateInput, err)
 		}
@@ -41,7 +44,7 @@ func LoadCertificates(pemOrDER []byte) ([]*x509.Certificate, error) {
 		if block.Type != "CERTIFICATE" {
 			continue
 		}
-		c, err := x509.ParseCertificate(block.Bytes)
+		c, err := parseCertificate(block.Bytes)
 		if err != nil {
 			return nil, fmt.Errorf("%w: PEM block %d: %w", ErrCertificateInput, len(out), err)
 		}

@@ -112,7 +112,7 @@ func (r *revCtx) status(chain []*x509.Certificate, i int) RevocationStatus {
 	case RevocationCRLOnly:
 		return r.crlStatus(chain, i)
 	case RevocationOCSPThenCRL:
-		first = r.v.ocspStatus(r.ctx, chain[i], chain[i+1], r.at)
+		first = r.ocspStatus(chain, i)
 		if first.Status != StatusUnknown {
 			return first
 		}
@@ -126,7 +126,7 @@ func (r *revCtx) status(chain []*x509.Certificate, i int) RevocationStatus {
 		if first.Status != StatusUnknown {
 			return first
 		}
-		second := r.v.ocspStatus(r.ctx, chain[i], chain[i+1], r.at)
+		second := r.ocspStatus(chain, i)
 		if second.Status == StatusUnknown {
 			second.Err = joinUnknown(first.Err, second.Err)
 		}

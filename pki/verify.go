@@ -2,8 +2,10 @@ package pki
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/x509"
 	"fmt"
+	"io"
 	"net/http"
 	"time"
 )
@@ -79,6 +81,14 @@ type Config struct {
 	FetchTimeout time.Duration
 	// CRLs are loaded offline, as if fetched (see also Verifier.AddCRL).
 	CRLs []*x509.RevocationList
+	// OCSPNonce is whether OCSP requests carry a nonce (RFC 8954) and
+	// whether the answer must echo it. The default, OCSPNonceIfEchoed,
+	// sends one and refuses an answer echoing another, but accepts an
+	// answer without (pre-signed answers never echo).
+	OCSPNonce OCSPNoncePolicy
+	// Rand is the source of OCSP nonces (default crypto/rand.Reader); it
+	// must be safe for concurrent use, as Verify is.
+	Rand io.Reader
 	// MaxResponseAge is how long a CRL or OCSP answer without nextUpdate is
 	// used after its thisUpdate (default 7 days).
 	MaxResponseAge time.Duration
@@ -141,6 +151,7 @@ type Verifier struct {
 	http          *http.Client
 	policy        policyInput
 	policyTrivial bool
+	rand          io.Reader
 }
 
 // NewVerifier checks cfg, applies defaults and returns a Verifier.
@@ -176,6 +187,9 @@ func NewVerifier(cfg Config) (*Verifier, error) {
 	} else if cfg.MaxClockSkew < 0 {
 		cfg.MaxClockSkew = 0
 	}
+	if cfg.OCSPNonce < OCSPNonceIfEchoed || cfg.OCSPNonce > OCSPNonceOff {
+		return nil, fmt.Errorf("%w: unknown OCSP nonce policy %d", ErrConfig, cfg.OCSPNonce)
+	}
 	if cfg.Revocation < RevocationHardFail || cfg.Revocation > RevocationOCSPThenCRL {
 		return nil, fmt.Errorf("%w: unknown revocation policy %d", ErrConfig, cfg.Revocation)
 	}
@@ -191,6 +205,10 @@ func NewVerifier(cfg Config) (*Verifier, error) {
 	}
 	if v.clock == nil {
 		v.clock = time.Now
+	}
+	v.rand = cfg.Rand
+	if v.rand == nil {
+		v.rand = rand.Reader
 	}
 	if v.http == nil {
 		v.http = &http.Client{Timeout: cfg.FetchTimeout}
