@@ -375,6 +375,9 @@ func TestChangesNeedCSRF(t *testing.T) {
 	if m := f.membership(f.inC2, rbac.SubsystemQuantri); m.State != rbac.Pending {
 		t.Errorf("activated without CSRF")
 	}
+	// An oversized body is refused before anything is read from it.
+	big := url.Values{"csrf": {testCSRF}, "ly-do": {strings.Repeat("x", maxForm)}}
+	wantPage(t, f.do(f.prov, http.MethodPost, prefix+"/"+f.inC2+"/kich-hoat", big), 400, "Biểu mẫu không hợp lệ")
 	// GET does not change state.
 	if rec := f.get(f.prov, prefix+"/"+f.inC2+"/kich-hoat"); rec.Code != http.StatusMethodNotAllowed {
 		t.Errorf("GET kich-hoat: %d", rec.Code)
