@@ -315,6 +315,7 @@ func TestBrowserPAKNSelfServiceLink(t *testing.T) {
 	paknType(b, "password", "sai-mat-khau")
 	b.click(button("Liên kết"))
 	b.waitFor(alert())
+	b.see("Tên đăng nhập hoặc mật khẩu không đúng")
 	b.shot("pakn-link-wrong-password")
 	paknType(b, "username", legacy.Username)
 	paknType(b, "password", legacy.Password)

@@ -17,6 +17,7 @@ import (
 
 	"github.com/rpkit-vn/rpkit/examples/portal/internal/pakn"
 	"github.com/rpkit-vn/rpkit/examples/portal/internal/ui"
+	"github.com/rpkit-vn/rpkit/internal/sqldialect"
 	"github.com/rpkit-vn/rpkit/migrate"
 	"github.com/rpkit-vn/rpkit/rbac"
 	"github.com/rpkit-vn/rpkit/rbac/rbactest"
@@ -85,24 +86,46 @@ type env struct {
 	otherName string
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t *testing.T) *env { t.Helper(); return newEnvOn(t, migrate.SQLite) }
+
+// eachDialect runs fn on SQLite and, when the test server answers, on
+// PostgreSQL (a schema of the test's own).
+func eachDialect(t *testing.T, fn func(t *testing.T, e *env)) {
+	t.Run("sqlite", func(t *testing.T) { fn(t, newEnvOn(t, migrate.SQLite)) })
+	t.Run("postgres", func(t *testing.T) { fn(t, newEnvOn(t, migrate.Postgres)) })
+}
+
+// newEnvOn builds the app on d: rbac's tables and the app's in one
+// database (SQLite file, PostgreSQL schema), so conversions take
+// migrate's one-transaction path.
+func newEnvOn(t *testing.T, d migrate.Dialect) *env {
 	t.Helper()
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "pakn.db")
-	st, err := sqlstore.OpenSQLite(ctx, path)
-	if err != nil {
-		t.Fatal(err)
+	var st *sqlstore.Store
+	var db *sql.DB
+	var err error
+	if d == migrate.Postgres {
+		dsn := pgDSN(t)
+		if st, err = sqlstore.OpenPostgres(ctx, dsn); err != nil {
+			t.Fatal(err)
+		}
+		db, err = sql.Open("pgx", dsn)
+	} else {
+		path := filepath.Join(t.TempDir(), "pakn.db")
+		if st, err = sqlstore.OpenSQLite(ctx, path); err != nil {
+			t.Fatal(err)
+		}
+		db, err = sql.Open("sqlite", path+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_txlock=immediate")
 	}
-	db, err := sql.Open("sqlite", path+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_txlock=immediate")
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close(); st.Close() })
 	for _, step := range []func() error{
-		func() error { return pakn.Migrate(ctx, db, migrate.SQLite) },
-		func() error { return pakn.Migrate(ctx, db, migrate.SQLite) }, // twice: idempotent
-		func() error { return migrate.Migrate(ctx, db, migrate.SQLite) },
-		func() error { return migrate.CreateLegacyTable(ctx, db, migrate.SQLite) },
+		func() error { return pakn.Migrate(ctx, db, d) },
+		func() error { return pakn.Migrate(ctx, db, d) }, // twice: idempotent
+		func() error { return migrate.Migrate(ctx, db, d) },
+		func() error { return migrate.CreateLegacyTable(ctx, db, d) },
 	} {
 		if err := step(); err != nil {
 			t.Fatal(err)
@@ -136,8 +159,8 @@ func newEnv(t *testing.T) *env {
 
 	hash, err := bcrypt.GenerateFromPassword([]byte(legacyPass), bcrypt.MinCost)
 	w.Must(err)
-	_, err = db.ExecContext(ctx, `INSERT INTO rpkit_legacy_accounts (username, subsystem, unit_id, group_id, password_hash, disabled)
-		VALUES (?, 'pakn', 'na-soyt', ?, ?, 0)`, legacyUser, string(rbac.GroupProcessors), string(hash))
+	_, err = db.ExecContext(ctx, sqldialect.Dialect(d).Rebind(`INSERT INTO rpkit_legacy_accounts (username, subsystem, unit_id, group_id, password_hash)
+		VALUES (?, 'pakn', 'na-soyt', ?, ?)`), legacyUser, string(rbac.GroupProcessors), string(hash))
 	w.Must(err)
 	var cases []pakn.Case
 	for i := 1; i <= 3; i++ {
@@ -146,18 +169,18 @@ func newEnv(t *testing.T) *env {
 	}
 	cases = append(cases, pakn.Case{Ref: "seed-out-1", Citizen: e.citizen, CitizenName: "Công dân thử nghiệm",
 		Title: "Phản ánh bàn giao", Content: "Nội dung", Unit: "na-soyt", Owner: e.outgoing})
-	w.Must(pakn.Seed(ctx, db, migrate.SQLite, cases))
-	w.Must(pakn.Seed(ctx, db, migrate.SQLite, cases)) // idempotent
+	w.Must(pakn.Seed(ctx, db, d, cases))
+	w.Must(pakn.Seed(ctx, db, d, cases)) // idempotent
 
-	movers, err := pakn.Movers(migrate.SQLite)
+	movers, err := pakn.Movers(d)
 	w.Must(err)
-	leg, err := migrate.NewSQLLegacy(migrate.SQLite, migrate.LegacyTable{})
+	leg, err := migrate.NewSQLLegacy(d, migrate.LegacyTable{})
 	w.Must(err)
-	e.conv, err = migrate.New(migrate.Config{DB: db, Dialect: migrate.SQLite, RBAC: w.Svc, Directory: w.Dir, Legacy: leg, Movers: movers})
+	e.conv, err = migrate.New(migrate.Config{DB: db, Dialect: d, RBAC: w.Svc, Directory: w.Dir, Legacy: leg, Movers: movers})
 	w.Must(err)
 
 	auth := fakeAuth{people: e.people}
-	s, err := pakn.New(pakn.Config{DB: db, Dialect: migrate.SQLite, RBAC: w.Svc, Convert: e.conv, Legacy: leg, Auth: auth,
+	s, err := pakn.New(pakn.Config{DB: db, Dialect: d, RBAC: w.Svc, Convert: e.conv, Legacy: leg, Auth: auth,
 		Identity: identity,
 		Frame: func(r *http.Request) ui.Page {
 			p := ui.Page{App: "PAKN"}
@@ -239,7 +262,10 @@ func dontWant(t *testing.T, r resp, texts ...string) {
 }
 
 func TestCitizenSubmitsAndStaffAnswers(t *testing.T) {
-	e := newEnv(t)
+	eachDialect(t, testCitizenSubmitsAndStaffAnswers)
+}
+
+func testCitizenSubmitsAndStaffAnswers(t *testing.T, e *env) {
 	r := e.get(pakn.PathSubmit, e.citizen)
 	want(t, r, 200, "Gửi phản ánh, kiến nghị", "Sở Y tế", `name="csrf" value="tok-`+e.citizen)
 
@@ -329,18 +355,11 @@ func (e *env) convertSearch(kind, source, query, from, to string) resp {
 }
 
 func TestConvertLegacyAccountMovesCases(t *testing.T) {
-	e := newEnv(t)
-	login := func(password string) resp {
-		e.t.Helper()
-		form := e.get(pakn.PathLegacyLogin, "")
-		want(t, form, 200, "Đăng nhập bằng tên đăng nhập")
-		var tok *http.Cookie
-		for _, c := range (&http.Response{Header: form.hdr}).Cookies() {
-			tok = c
-		}
-		v := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindStringSubmatch(form.body)[1]
-		return e.do("POST", pakn.PathLegacyLogin, "", url.Values{"csrf": {v}, "ten_dang_nhap": {legacyUser}, "mat_khau": {password}}, tok)
-	}
+	eachDialect(t, testConvertLegacyAccountMovesCases)
+}
+
+func testConvertLegacyAccountMovesCases(t *testing.T, e *env) {
+	login := func(password string) resp { return e.legacyLogin(legacyUser, password) }
 	want(t, login(legacyPass), 200, "Đăng nhập thành công", "Phản ánh cũ số 1", "Phản ánh cũ số 3")
 	want(t, login("sai"), 401, "Tên đăng nhập hoặc mật khẩu không đúng")
 	want(t, e.do("POST", pakn.PathLegacyLogin, "", url.Values{"ten_dang_nhap": {legacyUser}, "mat_khau": {legacyPass}}), 403, "CSRF")
@@ -422,8 +441,9 @@ func TestConvertPreconditionsInVietnamese(t *testing.T) {
 	want(t, e.get(pakn.PathConvert, e.citizen), 403)
 }
 
-func TestConvertVnconnectToVnconnect(t *testing.T) {
-	e := newEnv(t)
+func TestConvertVnconnectToVnconnect(t *testing.T) { eachDialect(t, testConvertVnconnectToVnconnect) }
+
+func testConvertVnconnectToVnconnect(t *testing.T, e *env) {
 	want(t, e.get(pakn.PathProcess, e.outgoing), 200, "Phản ánh bàn giao")
 	r := e.convertSearch("vnconnect", rbactest.Person(6).FullName, rbactest.Person(7).CCCD.Number, e.outgoing, e.incoming)
 	want(t, r, 200, "Tra cứu tài khoản Vnconnect cần chuyển đổi", rbactest.Person(6).FullName, rbactest.Person(7).FullName)
@@ -470,4 +490,30 @@ func TestMigrateAndMoversOnPostgres(t *testing.T) {
 	if err != nil || n.Total() != 1 {
 		t.Fatalf("plan %v %v", n, err)
 	}
+}
+
+// legacyLogin posts the legacy login form as a browser would: the form's
+// CSRF cookie and field.
+func (e *env) legacyLogin(username, password string) resp {
+	e.t.Helper()
+	form := e.get(pakn.PathLegacyLogin, "")
+	want(e.t, form, 200, "Đăng nhập bằng tên đăng nhập")
+	var tok *http.Cookie
+	for _, c := range (&http.Response{Header: form.hdr}).Cookies() {
+		tok = c
+	}
+	v := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindStringSubmatch(form.body)[1]
+	return e.do("POST", pakn.PathLegacyLogin, "", url.Values{"csrf": {v}, "ten_dang_nhap": {username}, "mat_khau": {password}}, tok)
+}
+
+func TestLegacyLoginRateLimited(t *testing.T) {
+	e := newEnv(t)
+	for range migrate.DefaultUserPolicy.Max {
+		want(t, e.legacyLogin(legacyUser, "sai"), 401, "Tên đăng nhập hoặc mật khẩu không đúng")
+	}
+	// Locked out now, even with the right password; an unknown username
+	// answers like a wrong password.
+	want(t, e.legacyLogin(legacyUser, legacyPass), 429, "nhập sai quá nhiều lần")
+	want(t, e.legacyLogin("khong-co-ai", "x"), 401, "Tên đăng nhập hoặc mật khẩu không đúng")
+	want(t, e.legacyLogin("", "x"), 422)
 }
