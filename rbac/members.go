@@ -25,7 +25,30 @@ type AddRequest struct {
 	// TechID picks one of the results; it may be empty when exactly one
 	// account matches.
 	TechID string
+	// Reason is written to the audit entry of the add and of each initial
+	// setting below.
 	Reason string
+
+	// Initial settings, the "Thêm mới" screens' status and group choosers.
+	// Each is applied as a step of its own — with exactly the rights check,
+	// state check and audit entry of the Service method named — but inside
+	// the transaction that adds the account, in the order listed, after the
+	// add. If any step is refused, Add fails with that step's error (the
+	// one the separate call would return: a *DeniedError naming its action,
+	// ErrConflict, ErrInvalid…) and nothing is saved: no account, no
+	// membership, no audit entry. Left zero, Add only saves, pending.
+
+	// Activate also activates the membership (Activate: ActActivate, Kích
+	// hoạt).
+	Activate bool
+	// Group also puts the membership in this user group (SetGroup:
+	// ActSetGroup with Target.Group). A group that carries a role is a
+	// grant of that role, checked and levelled as SetGroup checks and
+	// levels it, and needs Activate. "" leaves the membership in no group.
+	Group GroupID
+	// Lock also locks the membership (Lock: ActLock, Khóa); with Activate,
+	// the account is saved active but locked.
+	Lock bool
 }
 
 func memberTarget(account string, sub SubsystemID) string {
@@ -69,7 +92,10 @@ func (s *Service) isAnyAdmin(tx ReadTx, actor string) bool {
 }
 
 // Add finds the account on Vnconnect and saves it to the subsystem in the
-// unit, pending. Only accounts the directory returns can be added.
+// unit, pending. Only accounts the directory returns can be added. The
+// request's initial settings (Activate, Group, Lock) are applied in the
+// same transaction, all or nothing; the membership returned is the final
+// one.
 func (s *Service) Add(ctx context.Context, actor string, req AddRequest) (Membership, error) {
 	if s.dir == nil {
 		return Membership{}, invalid("no Vnconnect directory configured")
@@ -120,10 +146,45 @@ func (s *Service) Add(ctx context.Context, actor string, req AddRequest) (Member
 		if err := tx.PutMembership(out); err != nil {
 			return err
 		}
-		return s.audit(tx, now, actor, ActAdd, memberTarget(id.TechID, req.Subsystem), req.Reason,
-			map[string]string{"unit": string(req.Unit), "name": acc.FullName})
+		if err := s.audit(tx, now, actor, ActAdd, memberTarget(id.TechID, req.Subsystem), req.Reason,
+			map[string]string{"unit": string(req.Unit), "name": acc.FullName}); err != nil {
+			return err
+		}
+		m, err := s.addSettings(tx, actor, out, req)
+		out = m
+		return err
 	})
-	return out, err
+	if err != nil {
+		return Membership{}, err
+	}
+	return out, nil
+}
+
+// addSettings applies req's initial settings to m, just added in tx: each
+// one is the step its own method runs (memberStep, same action, target
+// and change), so a setting made at add time is checked and audited
+// exactly as one made afterwards.
+func (s *Service) addSettings(tx Tx, actor string, m Membership, req AddRequest) (Membership, error) {
+	t := Target{Account: m.Account, Subsystem: m.Subsystem}
+	var err error
+	if req.Activate {
+		if m, err = s.memberStep(tx, actor, ActActivate, t, req.Reason, activate); err != nil {
+			return m, err
+		}
+	}
+	if req.Group != "" {
+		gt := t
+		gt.Group = req.Group
+		if m, err = s.memberStep(tx, actor, ActSetGroup, gt, req.Reason, s.setGroup(actor, m.Subsystem, req.Group)); err != nil {
+			return m, err
+		}
+	}
+	if req.Lock {
+		if m, err = s.memberStep(tx, actor, ActLock, t, req.Reason, lock); err != nil {
+			return m, err
+		}
+	}
+	return m, nil
 }
 
 func pickIdentity(found []*vnconnect.Identity, techID string) (*vnconnect.Identity, error) {
@@ -163,56 +224,71 @@ func accountFrom(id *vnconnect.Identity, now time.Time) Account {
 }
 
 // memberOp runs one membership mutation: check, change, write, audit.
-func (s *Service) memberOp(ctx context.Context, actor string, action Action, t Target, reason string,
-	change func(tx Tx, m *Membership, now time.Time) (map[string]string, error)) (Membership, error) {
+func (s *Service) memberOp(ctx context.Context, actor string, action Action, t Target, reason string, change memberChange) (Membership, error) {
 	var out Membership
 	err := s.update(ctx, reason, func(tx Tx) error {
-		if err := s.can(tx, actor, action, t); err != nil {
-			return err
-		}
-		m, err := tx.Membership(t.Account, t.Subsystem)
-		if err != nil {
-			return notFoundErr(err, memberTarget(t.Account, t.Subsystem))
-		}
-		m.Roles = slices.Clone(m.Roles) // the store's slice is read-only
-		now := s.now()
-		details, err := change(tx, &m, now)
-		if err != nil {
-			return err
-		}
-		m.UpdatedAt = now
-		if err := tx.PutMembership(m); err != nil {
-			return err
-		}
-		out = m
-		return s.audit(tx, now, actor, action, memberTarget(t.Account, t.Subsystem), reason, details)
+		var err error
+		out, err = s.memberStep(tx, actor, action, t, reason, change)
+		return err
 	})
 	return out, err
 }
 
+// memberChange is one membership mutation's change: it edits *m (a copy
+// the caller may keep) and returns the audit entry's details, or refuses.
+type memberChange func(tx Tx, m *Membership, now time.Time) (map[string]string, error)
+
+// memberStep is memberOp's body, inside a transaction the caller holds:
+// check, change, write, audit.
+func (s *Service) memberStep(tx Tx, actor string, action Action, t Target, reason string, change memberChange) (Membership, error) {
+	if err := s.can(tx, actor, action, t); err != nil {
+		return Membership{}, err
+	}
+	m, err := tx.Membership(t.Account, t.Subsystem)
+	if err != nil {
+		return Membership{}, notFoundErr(err, memberTarget(t.Account, t.Subsystem))
+	}
+	m.Roles = slices.Clone(m.Roles) // the store's slice is read-only
+	now := s.now()
+	details, err := change(tx, &m, now)
+	if err != nil {
+		return Membership{}, err
+	}
+	m.UpdatedAt = now
+	if err := tx.PutMembership(m); err != nil {
+		return Membership{}, err
+	}
+	if err := s.audit(tx, now, actor, action, memberTarget(t.Account, t.Subsystem), reason, details); err != nil {
+		return Membership{}, err
+	}
+	return m, nil
+}
+
 // Activate moves a pending membership to active (Kích hoạt).
 func (s *Service) Activate(ctx context.Context, actor, account string, sub SubsystemID, reason string) (Membership, error) {
-	return s.memberOp(ctx, actor, ActActivate, Target{Account: account, Subsystem: sub}, reason,
-		func(_ Tx, m *Membership, _ time.Time) (map[string]string, error) {
-			if m.State != Pending {
-				return nil, conflict("membership is %s, not pending", m.State)
-			}
-			m.State = Active
-			return nil, nil
-		})
+	return s.memberOp(ctx, actor, ActActivate, Target{Account: account, Subsystem: sub}, reason, activate)
+}
+
+func activate(_ Tx, m *Membership, _ time.Time) (map[string]string, error) {
+	if m.State != Pending {
+		return nil, conflict("membership is %s, not pending", m.State)
+	}
+	m.State = Active
+	return nil, nil
 }
 
 // Lock locks a membership (Khóa): it keeps its roles but has no power and no
 // permission until opened.
 func (s *Service) Lock(ctx context.Context, actor, account string, sub SubsystemID, reason string) (Membership, error) {
-	return s.memberOp(ctx, actor, ActLock, Target{Account: account, Subsystem: sub}, reason,
-		func(_ Tx, m *Membership, _ time.Time) (map[string]string, error) {
-			if m.Locked {
-				return nil, conflict("already locked")
-			}
-			m.Locked = true
-			return nil, nil
-		})
+	return s.memberOp(ctx, actor, ActLock, Target{Account: account, Subsystem: sub}, reason, lock)
+}
+
+func lock(_ Tx, m *Membership, _ time.Time) (map[string]string, error) {
+	if m.Locked {
+		return nil, conflict("already locked")
+	}
+	m.Locked = true
+	return nil, nil
 }
 
 // Open unlocks a membership (Mở).
@@ -267,34 +343,39 @@ func checkKinds(tx ReadTx, m *Membership, u Unit) error {
 // roles the old group carried go with it.
 func (s *Service) SetGroup(ctx context.Context, actor, account string, sub SubsystemID, group GroupID, reason string) (Membership, error) {
 	return s.memberOp(ctx, actor, ActSetGroup, Target{Account: account, Subsystem: sub, Group: group}, reason,
-		func(tx Tx, m *Membership, now time.Time) (map[string]string, error) {
-			if m.Group == group {
-				return nil, conflict("already in group %q", group)
+		s.setGroup(actor, sub, group))
+}
+
+// setGroup is SetGroup's change.
+func (s *Service) setGroup(actor string, sub SubsystemID, group GroupID) memberChange {
+	return func(tx Tx, m *Membership, now time.Time) (map[string]string, error) {
+		if m.Group == group {
+			return nil, conflict("already in group %q", group)
+		}
+		def, err := tx.Subsystem(sub)
+		if err != nil {
+			return nil, err
+		}
+		old := m.Group
+		m.Roles = slices.DeleteFunc(m.Roles, func(g RoleGrant) bool { return old != "" && g.ViaGroup == old })
+		m.Group = group
+		details := map[string]string{"from": string(old), "to": string(group)}
+		if g, ok := def.group(group); ok && g.Role != "" {
+			if m.State != Active {
+				return nil, conflict("activate the membership before putting it in group %s", group)
 			}
-			def, err := tx.Subsystem(sub)
-			if err != nil {
-				return nil, err
+			lvl := LevelNone
+			if !s.IsOperator(actor) {
+				mine, _ := power(tx, actor, sub, m.Unit)
+				lvl = groupLevel(&def, g, mine)
+			} else {
+				lvl = groupLevel(&def, g, LevelSuper)
 			}
-			old := m.Group
-			m.Roles = slices.DeleteFunc(m.Roles, func(g RoleGrant) bool { return old != "" && g.ViaGroup == old })
-			m.Group = group
-			details := map[string]string{"from": string(old), "to": string(group)}
-			if g, ok := def.group(group); ok && g.Role != "" {
-				if m.State != Active {
-					return nil, conflict("activate the membership before putting it in group %s", group)
-				}
-				lvl := LevelNone
-				if !s.IsOperator(actor) {
-					mine, _ := power(tx, actor, sub, m.Unit)
-					lvl = groupLevel(&def, g, mine)
-				} else {
-					lvl = groupLevel(&def, g, LevelSuper)
-				}
-				m.Roles = append(m.Roles, RoleGrant{Role: g.Role, Level: lvl, ViaGroup: group, GrantedBy: actor, GrantedAt: now})
-				details["role"], details["level"] = string(g.Role), itoa(int(lvl))
-			}
-			return details, nil
-		})
+			m.Roles = append(m.Roles, RoleGrant{Role: g.Role, Level: lvl, ViaGroup: group, GrantedBy: actor, GrantedAt: now})
+			details["role"], details["level"] = string(g.Role), itoa(int(lvl))
+		}
+		return details, nil
+	}
 }
 
 // Grant gives a role (Gán quyền). For an admin role, level is the admin

@@ -25,7 +25,8 @@
 //	GET    /subsystems                           subsystems with roles and groups
 //	GET    /vnconnect/search?cccd=|cmnd=|phone=|name=|email=|agency_code=|mst=[&type=&limit=]
 //	GET    /users?subsystem=&unit=&state=&locked=&role=&group=&review=&name=&after=&limit=
-//	POST   /users                                save from Vnconnect → pending (Chưa kích hoạt)
+//	POST   /users                                save from Vnconnect → pending (Chưa kích hoạt);
+//	                                             optionally activate, group, lock in the same transaction
 //	GET    /users/{account}                      the account's memberships in scope
 //	GET    /users/{account}/{subsystem}          one membership (404 if out of scope)
 //	DELETE /users/{account}/{subsystem}          remove

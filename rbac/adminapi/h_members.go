@@ -31,13 +31,18 @@ func (q QueryJSON) query() vnconnect.Query {
 
 // AddBody is POST /users: "Thêm mới từ Vnconnect" — save the account the
 // query finds (TechID picks one when several match) to the subsystem in
-// the unit, pending activation.
+// the unit, pending activation. Activate, Group and Lock are
+// rbac.AddRequest's initial settings: applied in the same transaction,
+// each checked and audited as its own route would, all or nothing.
 type AddBody struct {
 	Subsystem string    `json:"subsystem"`
 	Unit      string    `json:"unit"`
 	Query     QueryJSON `json:"query"`
 	TechID    string    `json:"tech_id,omitempty"`
 	Reason    string    `json:"reason"`
+	Activate  bool      `json:"activate,omitempty"`
+	Group     string    `json:"group,omitempty"`
+	Lock      bool      `json:"lock,omitempty"`
 }
 
 func (a *api) addUser(w http.ResponseWriter, r *http.Request) {
@@ -46,7 +51,8 @@ func (a *api) addUser(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	m, err := a.svc.Add(r.Context(), actorOf(r).TechID, rbac.AddRequest{Subsystem: rbac.SubsystemID(b.Subsystem),
-		Unit: rbac.UnitID(b.Unit), Query: b.Query.query(), TechID: b.TechID, Reason: b.Reason})
+		Unit: rbac.UnitID(b.Unit), Query: b.Query.query(), TechID: b.TechID, Reason: b.Reason,
+		Activate: b.Activate, Group: rbac.GroupID(b.Group), Lock: b.Lock})
 	if err != nil {
 		a.fail(w, r, err)
 		return

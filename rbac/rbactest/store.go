@@ -35,6 +35,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) rbac.Store) {
 		{"ConcurrentUpdatesSerialise", testConcurrentUpdates},
 		{"CancelledContext", testCancelled},
 		{"Rules", testRules},
+		{"AddWithSettings", testAddSettings},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, newStore(t)) })

@@ -132,8 +132,9 @@ func (s *Screens) search(w http.ResponseWriter, r *http.Request, actor string) {
 }
 
 // add saves the chosen account (rbac.Add: Chưa kích hoạt). With WithGroup
-// it then activates it, puts it in the chosen group and, for Khóa, locks
-// it: each step is rbac's, checked and audited on its own.
+// the same call also activates it, puts it in the chosen group and, for
+// Khóa, locks it: rbac checks and audits each of these as its own step, in
+// the transaction that adds, so a refused step leaves nothing saved.
 func (s *Screens) add(w http.ResponseWriter, r *http.Request, actor string) {
 	in := readSearch(r)
 	techID := clean(r.PostFormValue("techid"), 100)
@@ -149,46 +150,22 @@ func (s *Screens) add(w http.ResponseWriter, r *http.Request, actor string) {
 		s.fail(w, r, http.StatusBadRequest, "Hãy chọn "+strings.ToLower(s.labels.Unit)+".", "")
 		return
 	}
-	ctx := r.Context()
-	m, err := s.cfg.RBAC.Add(ctx, actor, rbac.AddRequest{Subsystem: s.cfg.Subsystem, Unit: unit, Query: in.query(),
-		TechID: techID, Reason: s.reason(r, "Thêm mới từ Vnconnect")})
+	req := rbac.AddRequest{Subsystem: s.cfg.Subsystem, Unit: unit, Query: in.query(), TechID: techID,
+		Reason: s.reason(r, "Thêm mới từ Vnconnect")}
+	if s.cfg.WithGroup {
+		req.Activate = true
+		req.Group = rbac.GroupID(clean(r.PostFormValue("nhom"), 100))
+		req.Lock = r.PostFormValue("trang-thai") == "khoa"
+		status := "Mở"
+		if req.Lock {
+			status = "Khóa"
+		}
+		req.Reason = s.reason(r, "Thêm mới từ Vnconnect với trạng thái "+status)
+	}
+	m, err := s.cfg.RBAC.Add(r.Context(), actor, req)
 	if err != nil {
 		s.failErr(w, r, err)
 		return
-	}
-	if s.cfg.WithGroup {
-		group := rbac.GroupID(clean(r.PostFormValue("nhom"), 100))
-		locked := r.PostFormValue("trang-thai") == "khoa"
-		steps := []struct {
-			name string
-			do   func() error
-		}{
-			{"Kích hoạt", func() error {
-				_, err := s.cfg.RBAC.Activate(ctx, actor, m.Account, s.cfg.Subsystem, s.reason(r, "Thêm mới với trạng thái Mở"))
-				return err
-			}},
-			{"Nhóm người dùng", func() error {
-				if group == "" {
-					return nil
-				}
-				_, err := s.cfg.RBAC.SetGroup(ctx, actor, m.Account, s.cfg.Subsystem, group, s.reason(r, "Chọn nhóm người dùng khi thêm mới"))
-				return err
-			}},
-			{"Khóa", func() error {
-				if !locked {
-					return nil
-				}
-				_, err := s.cfg.RBAC.Lock(ctx, actor, m.Account, s.cfg.Subsystem, s.reason(r, "Thêm mới với trạng thái Khóa"))
-				return err
-			}},
-		}
-		for _, st := range steps {
-			if err := st.do(); err != nil {
-				status, msg, detail := explain(err)
-				s.fail(w, r, status, "Đã lưu người dùng vào hệ thống (Chưa kích hoạt), nhưng bước “"+st.name+"” không thực hiện được: "+msg, detail)
-				return
-			}
-		}
 	}
 	s.done(w, r, s.userURL(m.Account), "them")
 }

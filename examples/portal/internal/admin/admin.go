@@ -87,7 +87,8 @@ type Config struct {
 	Search SearchFields
 	// WithGroup makes the add screen pick a user group and a status (Mở /
 	// Khóa), as PAKN's "Thêm mới vnconnect" does: saving adds, activates,
-	// puts in the group and, for Khóa, locks. Group is preselected.
+	// puts in the group and, for Khóa, locks — one rbac.Add with initial
+	// settings, all or nothing. Group is preselected.
 	WithGroup bool
 	Group     rbac.GroupID
 

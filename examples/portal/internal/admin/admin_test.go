@@ -462,3 +462,54 @@ func TestNewChecksConfig(t *testing.T) {
 		}
 	}
 }
+
+// A group the actor may not hand out refuses the whole save: before, the
+// person stayed added and activated, without the group.
+func TestPAKNAddRefusedGroupSavesNothing(t *testing.T) {
+	f := newFixture(t, rbac.SubsystemPAKN, func(c *Config) {
+		c.Search = SearchFields{Name: true, AccountType: true}
+		c.WithGroup, c.Group = true, rbac.GroupUnitAdmins
+	})
+	// An admin at the deepest level has no lower level to give the
+	// group's admin role at.
+	deep := f.w.Admin(f.commune, 15, rbac.SubsystemPAKN, "na-c1", rbac.MaxLevel)
+	for _, tc := range []struct {
+		name, actor, group, status string
+		want                       int
+	}{
+		{"group below the deepest level", deep, string(rbac.GroupUnitAdmins), "mo", http.StatusBadRequest},
+		{"group below the deepest level, locked", deep, string(rbac.GroupUnitAdmins), "khoa", http.StatusBadRequest},
+		{"edited group field", f.prov, "nhom-khong-co", "mo", http.StatusBadRequest},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			id := rbactest.PersonID(16)
+			n := f.auditLen()
+			save := url.Values{"so-giay-to": {rbactest.Person(16).CCCD.Number}, "techid": {id}, "don-vi": {"na-c1"},
+				"nhom": {tc.group}, "trang-thai": {tc.status}}
+			rec := f.post(tc.actor, prefix+"/them-moi", save)
+			wantPage(t, rec, tc.want, "chưa có thay đổi nào được lưu")
+			wantNot(t, rec, "Đã lưu người dùng")
+			f.w.Must(f.w.Store.View(f.w.Ctx, func(tx rbac.ReadTx) error {
+				if m, err := tx.Membership(id, rbac.SubsystemPAKN); !errors.Is(err, rbac.ErrNotFound) {
+					t.Errorf("refused save left a membership: %+v (%v)", m, err)
+				}
+				if a, err := tx.Account(id); !errors.Is(err, rbac.ErrNotFound) {
+					t.Errorf("refused save left an account: %+v (%v)", a, err)
+				}
+				return nil
+			}))
+			if got := f.auditLen(); got != n {
+				t.Errorf("refused save wrote %d audit entries", got-n)
+			}
+		})
+	}
+	// The same person, with a group the admin may hand out, saves in full.
+	id := rbactest.PersonID(16)
+	wantRedirect(t, f.post(deep, prefix+"/them-moi", url.Values{"so-giay-to": {rbactest.Person(16).CCCD.Number}, "techid": {id},
+		"don-vi": {"na-c1"}, "nhom": {string(rbac.GroupProcessors)}, "trang-thai": {"khoa"}}), prefix+"/"+id+"?tb=them")
+	if m := f.membership(id, rbac.SubsystemPAKN); m.State != rbac.Active || !m.Locked || m.Group != rbac.GroupProcessors ||
+		len(m.Roles) != 1 || m.Roles[0].Role != rbac.RoleProcessor {
+		t.Fatalf("after add: %+v", m)
+	}
+	f.w.VerifyChain()
+}

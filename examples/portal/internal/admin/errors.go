@@ -31,7 +31,7 @@ func explain(err error) (status int, msg, detail string) {
 	case errors.Is(err, rbac.ErrNotFound):
 		return http.StatusNotFound, "Không tìm thấy người dùng hoặc đơn vị.", detail
 	case errors.Is(err, rbac.ErrInvalid):
-		return http.StatusBadRequest, "Thông tin nhập chưa hợp lệ.", detail
+		return http.StatusBadRequest, "Thông tin nhập chưa hợp lệ; chưa có thay đổi nào được lưu.", detail
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return http.StatusServiceUnavailable, "Hệ thống đang bận, vui lòng thử lại.", ""
 	}
@@ -50,7 +50,7 @@ func deniedMessage(rule string) string {
 	case rbac.RuleSelf:
 		return "Bạn không thể tự thay đổi tài khoản hoặc quyền của chính mình."
 	case rbac.RuleRoleNotGrantable:
-		return "Quyền này không gán được cho người dùng thuộc loại đơn vị hiện tại."
+		return "Quyền này không gán được cho người dùng thuộc loại đơn vị hiện tại. Chưa có thay đổi nào được lưu."
 	case rbac.RuleNotAdmin, rbac.RuleNoActor:
 		return "Bạn không có quyền quản trị người dùng."
 	case rbac.RuleInactive:
