@@ -304,12 +304,19 @@ func (h *LinkHandler) render(w http.ResponseWriter, r *http.Request, p LinkPage)
 
 // selfPath is the path the browser asked for (RequestURI, so it holds
 // under http.StripPrefix), without the query: the form posts back here
-// and never carries a query along.
+// and never carries a query along. A path starting "//" (a request for
+// https://app//evil.example/…, which a router that does not clean paths
+// passes on) would be read by the browser as another host, to which the
+// form would post the password: "/." keeps it a path on this one.
 func selfPath(r *http.Request) string {
+	p := r.URL.EscapedPath()
 	if u, err := url.ParseRequestURI(r.RequestURI); err == nil && u.Path != "" {
-		return u.EscapedPath()
+		p = u.EscapedPath()
 	}
-	return r.URL.EscapedPath()
+	if strings.HasPrefix(p, "//") {
+		p = "/." + p
+	}
+	return p
 }
 
 func noStoreHeaders(w http.ResponseWriter) {

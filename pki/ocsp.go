@@ -156,6 +156,9 @@ func (v *Verifier) parseOCSP(der []byte, c, issuer *x509.Certificate, at time.Ti
 	if r.SerialNumber == nil || r.SerialNumber.Cmp(c.SerialNumber) != 0 {
 		return nil, fmt.Errorf("%w: answer for another certificate", ErrOCSPInvalid)
 	}
+	if err := checkOCSPCertID(r, c, issuer); err != nil {
+		return nil, err
+	}
 	if isSHA1(r.SignatureAlgorithm) && (v.cfg.InsecureAllowSHA1Before.IsZero() || !r.ProducedAt.Before(v.cfg.InsecureAllowSHA1Before)) {
 		return nil, fmt.Errorf("%w: %w", ErrOCSPInvalid, ErrWeakSignature)
 	}
@@ -204,15 +207,24 @@ func (v *Verifier) checkOCSPFresh(r *ocsp.Response, at time.Time) error {
 
 // checkResponder establishes the revocation status of the delegate that
 // signed resp, if any (RFC 6960 §4.2.2.2.1): none is needed when the
-// delegate carries id-pkix-ocsp-nocheck (its validity, checked in
-// parseOCSP, is then the bound); otherwise its CRLs decide, by the same
+// delegate carries id-pkix-ocsp-nocheck (its validity, checked here at the
+// verification time for cached answers too, is then the bound); otherwise its CRLs decide, by the same
 // rules as for the chain (crlStatus, with the issuer's chain above it). A
 // revoked delegate is refused; one whose status stays unknown is refused
 // unless the policy is RevocationSoftFail. OCSP is not asked about the
 // delegate: it would vouch for itself.
 func (r *revCtx) checkResponder(resp *ocsp.Response, chain []*x509.Certificate, i int) error {
 	d := resp.Certificate
-	if d == nil || d.Equal(chain[i+1]) || hasOCSPNoCheck(d) {
+	if d == nil || d.Equal(chain[i+1]) {
+		return nil
+	}
+	// parseOCSP checked the validity at the time of the query; a cached
+	// answer may be used later, when the delegate — whose validity is the
+	// only bound on a nocheck delegate — has expired.
+	if r.at.Before(d.NotBefore) || r.at.After(d.NotAfter) {
+		return fmt.Errorf("%w: responder certificate not valid now", ErrOCSPInvalid)
+	}
+	if hasOCSPNoCheck(d) {
 		return nil
 	}
 	dchain := append([]*x509.Certificate{d}, chain[i+1:]...)
