@@ -24,7 +24,7 @@ import (
 // The load test's bounds: it stops by itself at whichever comes first.
 const (
 	loadUsers     = 20
-	loadBudget    = 2000            // HTTP requests, all users together
+	loadBudget    = 5000            // HTTP requests, all users together
 	loadDuration  = 8 * time.Second // wall time
 	viewsPerLogin = 10              // page views before the user logs in afresh
 	loginRequests = 5               // requests in one headless login flow

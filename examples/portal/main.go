@@ -1,5 +1,5 @@
-// Command portal is rpkit's demo: a development Vnconnect and a small
-// relying-party portal on loopback, with nothing to install.
+// Command portal is rpkit's demo: a development Vnconnect and three
+// relying-party apps on loopback, with nothing to install.
 //
 //	go run ./examples/portal
 //
@@ -199,7 +199,7 @@ func run(ctx context.Context, args []string, out io.Writer, ready func(started))
 	}
 	pcfg := platform.Config{Postgres: *pgDSN, Dir: *dataDir, Audience: apps[0].url}
 	if backend != nil {
-		pcfg.NonceStore = backend.nonces()
+		pcfg.NonceStores = backend.nonces
 	}
 	areaData(&pcfg)
 	plat, err := platform.Open(ctx, pcfg, pop, dir)

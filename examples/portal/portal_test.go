@@ -342,3 +342,54 @@ func checkSAMLLoginSSOAndLogout(t *testing.T, s started) {
 		}
 	}
 }
+
+// TestPortalBannerNamesWhoToLogInAs checks the banner a newcomer reads:
+// every walk-through login, the legacy credentials, and that each of
+// those people is an account of the dev Vnconnect; then one of them, the
+// province admin, opens the console's user list.
+func TestPortalBannerNamesWhoToLogInAs(t *testing.T) {
+	s, out := startPortal(t)
+	banner, pop := out.String(), s.Pop
+	people := []struct{ name, techID string }{
+		{pop.Operator.Name, pop.Operator.TechID}, {pop.MinistryAdmin.Name, pop.MinistryAdmin.TechID},
+		{pop.ProvinceAdmin.Name, pop.ProvinceAdmin.TechID}, {pop.DeptAdmin.Name, pop.DeptAdmin.TechID},
+		{pop.CommuneAdmin.Name, pop.CommuneAdmin.TechID}, {pop.NewStaff[0].Name, pop.NewStaff[0].TechID},
+		{pop.Citizens[0].Name, pop.Citizens[0].TechID}, {pop.Outgoing.Name, pop.Outgoing.TechID},
+		{pop.Incoming.Name, pop.Incoming.TechID}, {pop.Unregistered().Name, pop.Unregistered().TechID},
+	}
+	for _, l := range pop.Legacy {
+		people = append(people, struct{ name, techID string }{l.Heir.Name, l.Heir.TechID})
+		if !strings.Contains(banner, l.Username) || !strings.Contains(banner, l.Password) {
+			t.Errorf("banner lacks legacy account %s and its password", l.Username)
+		}
+	}
+	known := map[string]bool{}
+	for _, a := range s.Fake.Accounts() {
+		known[a.TechID] = true
+	}
+	for _, p := range people {
+		if !strings.Contains(banner, p.name) || !strings.Contains(banner, p.techID) {
+			t.Errorf("banner lacks %s (%s)", p.name, p.techID)
+		}
+		if !known[p.techID] {
+			t.Errorf("%s is not an account of the dev Vnconnect", p.name)
+		}
+	}
+	for _, want := range []string{"Walk-through:", "Admin của Tỉnh/thành phố", "not registered yet", "data: SQLite"} {
+		if !strings.Contains(banner, want) {
+			t.Errorf("banner lacks %q", want)
+		}
+	}
+	if t.Failed() {
+		t.Logf("banner:\n%s", banner)
+	}
+
+	c := newBrowser(t)
+	resp, page := loginAs(t, s, c, s.PortalURL+"/auth/login?return_to=%2Fquan-tri%2Fnguoi-dung", pop.ProvinceAdmin.TechID, "login")
+	if resp.StatusCode != http.StatusOK || resp.Request.URL.String() != s.PortalURL+"/quan-tri/nguoi-dung" {
+		t.Fatalf("province admin's user list: status %d at %s\n%s", resp.StatusCode, resp.Request.URL, page)
+	}
+	if !strings.Contains(page, "Quản lý người dùng") || !strings.Contains(page, pop.DeptAdmin.Name) {
+		t.Errorf("the province admin's user list does not list the department admin %s:\n%s", pop.DeptAdmin.Name, page)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -75,6 +76,18 @@ func TestReplicasOnPostgres(t *testing.T) {
 	page, err := s.Platform.RBAC.ListUsers(context.Background(), s.Pop.ProvinceAdmin.TechID, rbac.UserFilter{})
 	if err != nil || len(page.Users) == 0 {
 		t.Fatalf("province admin's users on PostgreSQL: %d, %v", len(page.Users), err)
+	}
+	// The console's user list, read by each replica through its own pool.
+	c := newBrowser(t)
+	resp, list := loginAs(t, s, c, s.PortalURL+"/auth/login?return_to=%2Fquan-tri%2Fnguoi-dung", s.Pop.ProvinceAdmin.TechID, "login")
+	for i := 0; ; i++ {
+		if resp.StatusCode != http.StatusOK || !strings.Contains(list, s.Pop.DeptAdmin.Name) {
+			t.Fatalf("user list (view %d): status %d at %s, department admin %s not listed:\n%s", i, resp.StatusCode, resp.Request.URL, s.Pop.DeptAdmin.Name, list)
+		}
+		if i == 3 {
+			break
+		}
+		resp, list = get(t, c, s.PortalURL+"/quan-tri/nguoi-dung")
 	}
 }
 

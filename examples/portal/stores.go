@@ -78,10 +78,10 @@ func (rb *redisBackend) storesFor(appID string) (stores, error) {
 	return stores{Sessions: st.Sessions(), Pending: st.Pending(), Replay: st.Replay(), SAMLRequests: st.SAMLRequests()}, nil
 }
 
-// nonces returns the certificate-login challenge store every replica
+// nonces returns the single-use store for purpose that every replica
 // shares: a challenge issued by one replica may be answered on another.
-func (rb *redisBackend) nonces() pki.NonceStore {
-	return redisNonces{c: rb.client(), prefix: rb.prefix + "-pki-"}
+func (rb *redisBackend) nonces(purpose string) pki.NonceStore {
+	return redisNonces{c: rb.client(), prefix: rb.prefix + "-" + purpose + "-"}
 }
 
 // redisNonces is a pki.NonceStore in Redis: SET NX with the challenge's

@@ -164,8 +164,8 @@ const (
 	unitOtherProvince   rbac.UnitID = "000.00.00.H22"
 )
 
-// LegacyPassword is the fake password of every seeded legacy PAKN account
-// (demo only, printed in the banner).
+// legacyPasswordPrefix starts the fake passwords of the seeded legacy PAKN
+// accounts (demo only: the banner prints them).
 const legacyPasswordPrefix = "Pakn@"
 
 // NewPopulation builds the demo's seeded population and its test PKI
@@ -186,10 +186,20 @@ func NewPopulation() (*Population, error) {
 		}
 		p.Units = append(p.Units, rbac.Unit{ID: rbac.UnitID(s.code), Parent: parent, Code: s.code, CodeKind: rbac.CodeAgency, Name: s.name, Kind: s.kind})
 	}
-	unitName := func(id rbac.UnitID) string { u, _ := p.Unit(id); return u.Name }
-
 	g := newGen()
-	addr := func(id rbac.UnitID) string { return unitName(id) }
+	// A home address in the unit's province (ministries: Hà Nội).
+	addr := func(id rbac.UnitID) string {
+		places := map[byte][]string{
+			'G': {"phường Ba Đình, thành phố Hà Nội", "phường Cầu Giấy, thành phố Hà Nội", "phường Hoàn Kiếm, thành phố Hà Nội"},
+			'8': {"phường Hạc Thành, tỉnh Thanh Hóa", "xã Hoằng Hóa, tỉnh Thanh Hóa", "phường Sầm Sơn, tỉnh Thanh Hóa"},
+			'2': {"phường Hạ Long, tỉnh Quảng Ninh", "phường Bãi Cháy, tỉnh Quảng Ninh"},
+		}
+		key := id[len(id)-1]
+		if id[len(id)-3] == 'G' {
+			key = 'G'
+		}
+		return fmt.Sprintf("Số %d ngõ %d, %s", 1+g.rng.IntN(120), 1+g.rng.IntN(60), g.pick(places[key]))
+	}
 	persona := func(a vnconnecttest.Account, unit rbac.UnitID, role string) Persona {
 		p.Accounts = append(p.Accounts, a)
 		return Persona{TechID: a.TechID, Name: a.FullName, Unit: unit, Role: role, CCCD: a.SoDinhDanh, Phone: a.Phone}
@@ -230,7 +240,7 @@ func NewPopulation() (*Population, error) {
 		p.NewStaff = append(p.NewStaff, persona(g.person(addr(u)), u, "Cán bộ mới (có tài khoản Vnconnect, chưa có trên phân hệ nào)"))
 	}
 	for range 3 {
-		p.Citizens = append(p.Citizens, persona(g.person("Xã Hoằng Đạt, tỉnh Thanh Hóa"), "", "Công dân gửi phản ánh, kiến nghị"))
+		p.Citizens = append(p.Citizens, persona(g.person(addr(unitCommune)), "", "Công dân gửi phản ánh, kiến nghị"))
 	}
 	for i, username := range []string{"stp.thanhhoa.cb01", "stp.thanhhoa.cb02"} {
 		heir := persona(g.person(addr(unitDepartment)), unitDepartment, "Cán bộ xử lý PAKN, người nhận tài khoản "+username)

@@ -46,7 +46,8 @@ type Platform struct {
 	Where string
 
 	cfg     Config
-	dsn     string // PostgreSQL: the DSN with this run's search_path
+	nonces  *nonceStores // shared with replicas
+	dsn     string       // PostgreSQL: the DSN with this run's search_path
 	cleanup []func()
 	once    sync.Once
 }
@@ -68,9 +69,12 @@ type Config struct {
 	// Audience is the relying party the certificate-login challenges name
 	// (the portal's URL); empty means "rpkit-demo".
 	Audience string
-	// NonceStore keeps certificate-login challenges; nil means one in
-	// memory per Platform (enough without replicas).
-	NonceStore pki.NonceStore
+	// NonceStores makes the single-use stores the screens keep pending
+	// state in (certificate-login challenges, registrations awaiting
+	// confirmation), one per purpose; Redis with -redis, so that every
+	// replica sees them. Nil means one in memory per purpose, shared by
+	// the Platform and its replicas (one process).
+	NonceStores func(purpose string) pki.NonceStore
 
 	// AppSchema creates the apps' own tables (PAKN's feedback…) in the
 	// database. Each runs at every Open and must be idempotent.
@@ -91,7 +95,7 @@ func Open(ctx context.Context, cfg Config, pop *Population, dir vnconnect.Direct
 	if pop == nil || dir == nil {
 		return nil, errors.New("platform: a population and a directory are required")
 	}
-	p := &Platform{cfg: cfg, Pop: pop, Directory: dir}
+	p := &Platform{cfg: cfg, Pop: pop, Directory: dir, nonces: &nonceStores{make: cfg.NonceStores, stores: map[string]pki.NonceStore{}}}
 	if err := p.open(ctx); err != nil {
 		p.Close()
 		return nil, err
@@ -111,7 +115,7 @@ func Open(ctx context.Context, cfg Config, pop *Population, dir vnconnect.Direct
 // of the same app would: its own connection pool, rights service,
 // converter and verifier. It does not seed. Close it before p.
 func (p *Platform) Replica(ctx context.Context) (*Platform, error) {
-	r := &Platform{cfg: p.cfg, Pop: p.Pop, Directory: p.Directory, dsn: p.dsn, Where: p.Where}
+	r := &Platform{cfg: p.cfg, Pop: p.Pop, Directory: p.Directory, dsn: p.dsn, Where: p.Where, nonces: p.nonces}
 	var err error
 	if p.Dialect == migrate.Postgres {
 		err = r.attachPostgres(ctx, p.dsn)
@@ -211,8 +215,11 @@ func (p *Platform) attachPostgres(ctx context.Context, dsn string) error {
 	if err != nil {
 		return fmt.Errorf("platform: open PostgreSQL: %w", err)
 	}
-	db.SetMaxOpenConns(16)
-	db.SetMaxIdleConns(16)
+	// Each replica has a pool like this one: keep the sum well under
+	// PostgreSQL's default max_connections (100), which the test suite's
+	// other packages share.
+	db.SetMaxOpenConns(8)
+	db.SetMaxIdleConns(8)
 	db.SetConnMaxIdleTime(time.Minute)
 	p.DB, p.Dialect = db, migrate.Postgres
 	st, err := sqlstore.New(db, sqlstore.Postgres)
@@ -273,6 +280,39 @@ func (p *Platform) build() error {
 	if audience == "" {
 		audience = "rpkit-demo"
 	}
-	p.Challenger, err = pki.NewChallenger(pki.ChallengeConfig{Verifier: p.Verifier, Store: p.cfg.NonceStore, Audience: audience, Clock: clock})
+	p.Challenger, err = pki.NewChallenger(pki.ChallengeConfig{Verifier: p.Verifier, Store: p.NonceStore("pki-challenge"),
+		Audience: audience, Clock: clock})
 	return err
+}
+
+// NonceStore returns the single-use store for purpose (a short name:
+// "pki-challenge", "agency-pending"…): the same store for every instance
+// and replica of the demo, in Redis when the demo runs with -redis.
+func (p *Platform) NonceStore(purpose string) pki.NonceStore {
+	n := p.nonces
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if s, ok := n.stores[purpose]; ok {
+		return s
+	}
+	var s pki.NonceStore
+	if n.make != nil {
+		s = n.make(purpose)
+	}
+	if s == nil {
+		var clock func() time.Time
+		if p.cfg.Clock != nil {
+			clock = p.cfg.Clock.Now
+		}
+		s = pki.NewMemoryNonceStore(clock, 0)
+	}
+	n.stores[purpose] = s
+	return s
+}
+
+// nonceStores is the NonceStore cache a Platform shares with its replicas.
+type nonceStores struct {
+	mu     sync.Mutex
+	make   func(purpose string) pki.NonceStore
+	stores map[string]pki.NonceStore
 }
