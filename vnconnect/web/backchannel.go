@@ -1,13 +1,16 @@
 package web
 
 import (
+	"context"
 	"net/http"
 )
 
 // handleBackchannel serves OpenID Connect Back-Channel Logout 1.0: Vnconnect
 // POSTs logout_token=… server to server when a person logs out elsewhere.
-// Every session of the token's sid (or, without sid, of its sub) ends
-// through the SessionStore index, hence on every replica sharing the store.
+// The sessions of the token's sid end (of those, only its sub's when it
+// names both: see endSIDOfSubject), or without sid every session of its
+// sub, through the SessionStore index, hence on every replica sharing the
+// store.
 //
 // Answers carry Cache-Control: no-store as §2.8 requires: 200 when done,
 // 400 with {"error":"invalid_request"} for a bad or replayed token, 501 when
@@ -34,9 +37,12 @@ func (h *Handler) handleBackchannel(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var n int
-	if tok.SID != "" {
+	switch {
+	case tok.SID != "" && tok.Subject != "":
+		n, err = h.endSIDOfSubject(r.Context(), tok.Issuer, tok.SID, tok.Subject)
+	case tok.SID != "":
 		n, err = h.sessions.DeleteBySID(r.Context(), tok.Issuer, tok.SID)
-	} else {
+	default:
 		n, err = h.sessions.DeleteBySubject(r.Context(), tok.Issuer, tok.Subject)
 	}
 	if err != nil {
@@ -46,6 +52,19 @@ func (h *Handler) handleBackchannel(w http.ResponseWriter, r *http.Request) {
 	}
 	h.log.InfoContext(r.Context(), "web: back-channel logout", "sessions", n)
 	w.WriteHeader(http.StatusOK)
+}
+
+// endSIDOfSubject ends the sessions of IdP session sid at issuer whose
+// subject is sub: a logout that names both a session and a person must not
+// end another person's session of that sid. A store without
+// SessionSubjectDeleter cannot select them, so every session of sub ends
+// instead: more of that person's sessions than were named, never someone
+// else's.
+func (h *Handler) endSIDOfSubject(ctx context.Context, issuer, sid, sub string) (int, error) {
+	if d, ok := h.sessions.(SessionSubjectDeleter); ok {
+		return d.DeleteBySIDAndSubject(ctx, issuer, sid, sub)
+	}
+	return h.sessions.DeleteBySubject(ctx, issuer, sub)
 }
 
 func (h *Handler) backchannelBad(w http.ResponseWriter, r *http.Request, err error) {

@@ -30,9 +30,10 @@
 //     (RP-initiated logout) with id_token_hint and BaseURL+AfterLogout.
 //   - POST /auth/backchannel-logout — OIDC Back-Channel Logout: the token
 //     is verified (signature, iss, aud, events, no nonce, jti replay through
-//     Config.Replay) and every session of its sid — or of its sub when it
-//     has no sid — ends through the SessionStore's index, so on every
-//     replica sharing the store. 400 and Cache-Control: no-store otherwise.
+//     Config.Replay) and every session of its sid — of its sid and its sub
+//     when it names both, of its sub when it has no sid — ends through the
+//     SessionStore's index, so on every replica sharing the store. 400 and
+//     Cache-Control: no-store otherwise.
 //   - GET /auth/frontchannel-logout?iss=…&sid=… — OIDC Front-Channel
 //     Logout; iss must be the client's issuer.
 //   - /saml/login, /saml/metadata, /saml/acs, /saml/slo when Config.SAML is
@@ -40,12 +41,12 @@
 //     SID the SessionIndex, so IdP LogoutRequests use the same index).
 //     /saml/slo takes GET (Redirect binding) and POST; a message the
 //     provider refuses shows a "Đăng xuất chưa hoàn tất" page. An IdP
-//     LogoutRequest naming SessionIndex values ends the sessions of those
-//     indexes at that IdP without also matching the NameID: SessionStore
-//     deletes by SID but cannot list a SID's sessions, and the request is
-//     verified (IdP signature, issuer) before anything ends, while a
-//     SessionIndex is the IdP's identifier of one principal's session.
-//     Without SessionIndex, every session of the NameID ends.
+//     LogoutRequest, once verified (IdP signature, issuer, destination,
+//     lifetime, replay), ends the sessions of the principal its NameID
+//     names at that IdP, narrowed to each SessionIndex it lists (SAML 2.0
+//     core §3.7.3.2): a request naming one person with another person's
+//     SessionIndex ends nothing. A session whose assertion had no NameID
+//     (its Subject is empty) is never matched by one.
 //
 // # Sessions
 //
@@ -79,6 +80,13 @@
 // (package redisstore). Package webstoretest is the conformance suite any
 // implementation should pass. A shared store encodes sessions with
 // MarshalSession and UnmarshalSession.
+//
+// A logout naming both an IdP session and a person (a SAML LogoutRequest
+// with SessionIndex, a logout token with sid and sub) ends only that
+// person's sessions of it through the optional SessionSubjectDeleter,
+// which both stores here implement. With a store lacking it, every
+// session of that person at that IdP ends instead: more than was named,
+// never another person's.
 //
 // # RequireLogin
 //

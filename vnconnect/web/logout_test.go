@@ -15,8 +15,16 @@ import (
 // loggedIn returns a browser with a session and the session's CSRF token.
 func (e *env) loggedIn() (*browser, *web.Session) {
 	e.t.Helper()
+	return e.loggedInAs(vnconnecttest.CitizenTechID)
+}
+
+// loggedInAs is loggedIn for the account techID.
+func (e *env) loggedInAs(techID string) (*browser, *web.Session) {
+	e.t.Helper()
 	b := newBrowser(e.t)
-	e.login(b, "")
+	if resp := b.get(e.t, e.idpLogin(e.startLogin(b, ""), techID)); resp.StatusCode != http.StatusSeeOther {
+		e.t.Fatalf("callback: status %d, want 303", resp.StatusCode)
+	}
 	req, _ := http.NewRequest(http.MethodGet, e.base+"/", nil)
 	for _, c := range b.jar.Cookies(req.URL) {
 		req.AddCookie(c)
@@ -98,6 +106,61 @@ func TestBackchannelLogout(t *testing.T) {
 	}
 	if st, _ := e.whoami(b2); st != http.StatusUnauthorized {
 		t.Fatalf("session of the logged-out subject: %d, want 401", st)
+	}
+}
+
+// A logout token naming both sub and sid ends only the sessions of that
+// sid whose subject is sub: one person's sub with another's sid ends
+// nothing. A store without web.SessionSubjectDeleter ends every session of
+// sub instead, still none of the other person's.
+func TestBackchannelLogoutSubAndSID(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		bare bool
+	}{{"SessionSubjectDeleter", false}, {"fallback", true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			var tweak []func(*web.Config)
+			if tc.bare {
+				tweak = append(tweak, func(c *web.Config) { c.Sessions = bareStore{c.Sessions} })
+			}
+			e := newEnv(t, tweak...)
+			ba1, a1 := e.loggedInAs(vnconnecttest.CitizenTechID)
+			ba2, _ := e.loggedInAs(vnconnecttest.CitizenTechID) // A in another IdP session
+			bb, b := e.loggedInAs(vnconnecttest.CitizenFemaleTechID)
+			if a1.Subject == b.Subject {
+				t.Fatal("want two subjects")
+			}
+			send := func(sub, sid string) {
+				t.Helper()
+				if err := e.fake.SendBackchannelLogout(context.Background(), e.fake.Client().ID, sub, sid); err != nil {
+					t.Fatal(err)
+				}
+			}
+			status := func() [3]int {
+				var out [3]int
+				for i, br := range []*browser{ba1, ba2, bb} {
+					out[i], _ = e.whoami(br)
+				}
+				return out
+			}
+			const ok, gone = http.StatusOK, http.StatusUnauthorized
+
+			send(a1.Subject, b.SID)
+			want := [3]int{ok, ok, ok}
+			if tc.bare {
+				want = [3]int{gone, gone, ok}
+			}
+			if got := status(); got != want {
+				t.Fatalf("after A's sub with B's sid: A1, A2, B = %v, want %v", got, want)
+			}
+			if tc.bare {
+				return
+			}
+			send(a1.Subject, a1.SID)
+			if got, want := status(), [3]int{gone, ok, ok}; got != want {
+				t.Fatalf("after A's sub with A1's sid: A1, A2, B = %v, want %v", got, want)
+			}
+		})
 	}
 }
 

@@ -59,8 +59,9 @@ type MemorySessionStore struct {
 }
 
 var (
-	_ SessionStore     = (*MemorySessionStore)(nil)
-	_ SessionRefresher = (*MemorySessionStore)(nil)
+	_ SessionStore          = (*MemorySessionStore)(nil)
+	_ SessionRefresher      = (*MemorySessionStore)(nil)
+	_ SessionSubjectDeleter = (*MemorySessionStore)(nil)
 )
 
 // NewMemorySessionStore returns an empty store.
@@ -172,6 +173,15 @@ func (m *MemorySessionStore) DeleteBySubject(_ context.Context, issuer, sub stri
 	return m.deleteIndexed(m.bySubject, indexKey{issuer, sub}), nil
 }
 
+// DeleteBySIDAndSubject implements SessionSubjectDeleter: of the sessions
+// of sid at issuer, it removes those whose Subject is sub, under one lock.
+func (m *MemorySessionStore) DeleteBySIDAndSubject(_ context.Context, issuer, sid, sub string) (int, error) {
+	if sid == "" || sub == "" {
+		return 0, nil
+	}
+	return m.deleteIndexedIf(m.bySID, indexKey{issuer, sid}, func(s *Session) bool { return s.Subject == sub }), nil
+}
+
 // Len reports the number of sessions held (expired ones not yet swept
 // included); for tests and metrics.
 func (m *MemorySessionStore) Len() int {
@@ -181,14 +191,24 @@ func (m *MemorySessionStore) Len() int {
 }
 
 func (m *MemorySessionStore) deleteIndexed(idx map[indexKey]map[string]struct{}, k indexKey) int {
+	return m.deleteIndexedIf(idx, k, nil)
+}
+
+// deleteIndexedIf deletes the sessions of idx[k] that match (all of them
+// when match is nil).
+func (m *MemorySessionStore) deleteIndexedIf(idx map[indexKey]map[string]struct{}, k indexKey, match func(*Session) bool) int {
 	now := m.now()
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	n := 0
 	for id := range idx[k] {
+		s, ok := m.sessions[id]
+		if ok && match != nil && !match(s) {
+			continue
+		}
 		// An expired session was already over: do not count it as ended
 		// now, but drop it all the same.
-		if s, ok := m.sessions[id]; ok && !s.Expired(now) {
+		if ok && !s.Expired(now) {
 			n++
 		}
 		m.deleteLocked(id)

@@ -30,11 +30,11 @@ type SAMLProvider interface {
 	StartLogout(w http.ResponseWriter, r *http.Request, s *Session) error
 }
 
-// SAMLSessionEnder ends the sessions an IdP LogoutRequest names: those of
-// sessionIndex when set, otherwise those of nameID, at issuer (the IdP's
-// entity ID). It reports how many ended. With a sessionIndex, the
-// Handler's ender does not also match nameID (see the SLO route in the
-// package documentation).
+// SAMLSessionEnder ends the sessions an IdP LogoutRequest names, at issuer
+// (the IdP's entity ID): those of nameID, and of them only the one
+// sessionIndex when set. It reports how many ended. A provider calls it
+// once per SessionIndex of the request, or once with "" when there is
+// none.
 type SAMLSessionEnder func(ctx context.Context, issuer, nameID, sessionIndex string) (int, error)
 
 // SAMLLogin is a verified SAML assertion as the Handler needs it.
@@ -133,13 +133,10 @@ func (h *Handler) handleSAMLACS(w http.ResponseWriter, r *http.Request) {
 // LogoutRequest, a LogoutResponse that does not answer ours or reports a
 // partial logout — the person sees that the logout is not complete.
 //
-// The session ender deletes by SessionIndex alone when the request names
-// one, without also matching the NameID: SessionStore can delete by SID but
-// not load the sessions of a SID, and adding that to the interface (and to
-// every store) buys little, because the request is verified first (signed
-// by the IdP, its issuer is part of the index key) and a SessionIndex is
-// the IdP's own session identifier, issued for one principal. The NameID
-// decides only when no SessionIndex is given (SAML core §3.7.1).
+// The session ender ends the sessions of the principal the request's
+// NameID names, narrowed by SessionIndex when given (SAML 2.0 core
+// §3.7.3.2): a SessionIndex alone never ends the session of another
+// subject, even in a request the IdP signed (endSIDOfSubject).
 func (h *Handler) handleSAMLSLO(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodPost {
 		methodNotAllowed(w, "GET, POST")
@@ -149,7 +146,7 @@ func (h *Handler) handleSAMLSLO(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	end := func(ctx context.Context, issuer, nameID, sessionIndex string) (int, error) {
 		if sessionIndex != "" {
-			return h.sessions.DeleteBySID(ctx, issuer, sessionIndex)
+			return h.endSIDOfSubject(ctx, issuer, sessionIndex, nameID)
 		}
 		return h.sessions.DeleteBySubject(ctx, issuer, nameID)
 	}

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rpkit-vn/rpkit/vnconnect"
 	"github.com/rpkit-vn/rpkit/vnconnect/web"
@@ -45,11 +46,26 @@ func (p *stubSAML) HandleACS(r *http.Request) (*web.SAMLLogin, error) {
 	return &web.SAMLLogin{Identity: id, Issuer: "https://idp.example/samlsso", NameID: "s1", SessionIndex: "idx-1", RelayState: r.PostFormValue("RelayState")}, nil
 }
 
+// HandleSLO plays a verified LogoutRequest whose NameID is the query's
+// NameID ("s1" by default) and whose SessionIndex values are the query's,
+// calling end as the real adapter does: once per SessionIndex, or once
+// with "" when there is none.
 func (p *stubSAML) HandleSLO(w http.ResponseWriter, r *http.Request, end web.SAMLSessionEnder) error {
-	n, err := end(r.Context(), "https://idp.example/samlsso", "s1", r.URL.Query().Get("SessionIndex"))
-	p.ended += n
-	if err != nil {
-		return err
+	q := r.URL.Query()
+	nameID := q.Get("NameID")
+	if nameID == "" {
+		nameID = "s1"
+	}
+	indexes := q["SessionIndex"]
+	if len(indexes) == 0 {
+		indexes = []string{""}
+	}
+	for _, si := range indexes {
+		n, err := end(r.Context(), "https://idp.example/samlsso", nameID, si)
+		p.ended += n
+		if err != nil {
+			return err
+		}
 	}
 	w.WriteHeader(http.StatusOK)
 	return nil
@@ -123,6 +139,97 @@ func TestSAMLRoutes(t *testing.T) {
 	// OIDC routes are not mounted without a Client.
 	if rec := serve(httptest.NewRequest(http.MethodPost, "/auth/backchannel-logout", nil)); rec.Code != http.StatusNotFound {
 		t.Fatalf("backchannel without Client: %d", rec.Code)
+	}
+}
+
+// bareStore is a SessionStore with none of the optional methods.
+type bareStore struct{ web.SessionStore }
+
+// An IdP LogoutRequest ends the sessions of its NameID, narrowed to its
+// SessionIndex values: a SessionIndex of another principal ends nothing.
+// With a store that cannot match both (no web.SessionSubjectDeleter), every
+// session of the NameID ends instead, still never another principal's.
+func TestSAMLLogoutRequestNameIDMustMatch(t *testing.T) {
+	const idp = "https://idp.example/samlsso"
+	for _, tc := range []struct {
+		name string
+		bare bool
+	}{{"SessionSubjectDeleter", false}, {"fallback", true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			mem := web.NewMemorySessionStore(web.MemoryOptions{})
+			var st web.SessionStore = mem
+			if tc.bare {
+				st = bareStore{mem}
+			}
+			p := &stubSAML{}
+			h, err := web.New(web.Config{SAML: p, BaseURL: "https://app.example", Sessions: st})
+			if err != nil {
+				t.Fatal(err)
+			}
+			now := time.Now()
+			sessions := map[string]*web.Session{}
+			for _, s := range []struct{ name, sub, sid string }{
+				{"a1", "alice", "idx-a1"}, {"a2", "alice", "idx-a2"}, {"a3", "alice", "idx-a3"},
+				{"b1", "bob", "idx-b1"}, {"b2", "bob", "idx-b2"},
+			} {
+				sess := &web.Session{
+					ID: "id-" + s.name, Protocol: web.ProtocolSAML, Issuer: idp, Subject: s.sub, NameID: s.sub, SID: s.sid,
+					CreatedAt: now, LastSeen: now, IdleUntil: now.Add(time.Hour), AbsoluteUntil: now.Add(time.Hour),
+				}
+				if err := st.Save(context.Background(), sess); err != nil {
+					t.Fatal(err)
+				}
+				sessions[s.name] = sess
+			}
+			live := func() string {
+				var out []string
+				for _, name := range []string{"a1", "a2", "a3", "b1", "b2"} {
+					if s, err := st.Load(context.Background(), sessions[name].ID); err != nil {
+						t.Fatal(err)
+					} else if s != nil {
+						out = append(out, name)
+					}
+				}
+				return strings.Join(out, " ")
+			}
+			slo := func(query string) {
+				t.Helper()
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/saml/slo?"+query, nil))
+				if rec.Code != http.StatusOK {
+					t.Fatalf("SLO %s: %d", query, rec.Code)
+				}
+			}
+
+			// Alice's NameID with Bob's SessionIndex values: nothing of Bob's.
+			slo("NameID=alice&SessionIndex=idx-b1&SessionIndex=idx-b2")
+			want := "a1 a2 a3 b1 b2"
+			if tc.bare {
+				want = "b1 b2" // every session of alice, none of bob's
+			}
+			if got := live(); got != want {
+				t.Fatalf("after alice's NameID with bob's indexes: live %q, want %q", got, want)
+			}
+			if tc.bare {
+				return
+			}
+			// Several indexes of the right principal (and one of the
+			// other's): exactly those end.
+			slo("NameID=alice&SessionIndex=idx-a1&SessionIndex=idx-b1&SessionIndex=idx-a3")
+			if got := live(); got != "a2 b1 b2" || p.ended != 2 {
+				t.Fatalf("after alice's a1, b1, a3: live %q, %d ended; want \"a2 b1 b2\", 2", got, p.ended)
+			}
+			// Bob's own request for one index.
+			slo("NameID=bob&SessionIndex=idx-b2")
+			if got := live(); got != "a2 b1" {
+				t.Fatalf("after bob's b2: live %q, want \"a2 b1\"", got)
+			}
+			// Without SessionIndex, every session of the NameID.
+			slo("NameID=bob")
+			if got := live(); got != "a2" {
+				t.Fatalf("after bob without index: live %q, want \"a2\"", got)
+			}
+		})
 	}
 }
 

@@ -111,6 +111,12 @@ type samlMe struct {
 // replay checks) and the ACS response.
 func (e *samlEnv) login(b *browser, returnTo string) (string, url.Values, *http.Response) {
 	e.t.Helper()
+	return e.loginAs(b, returnTo, vnconnecttest.CitizenTechID)
+}
+
+// loginAs is login for the account techID.
+func (e *samlEnv) loginAs(b *browser, returnTo, techID string) (string, url.Values, *http.Response) {
+	e.t.Helper()
 	t := e.t
 	resp := b.get(t, e.base+"/saml/login?return_to="+url.QueryEscape(returnTo))
 	loc := resp.Header.Get("Location")
@@ -126,7 +132,7 @@ func (e *samlEnv) login(b *browser, returnTo string) (string, url.Values, *http.
 	// fake, which then answers at once.
 	if key := sessionDataKeyRE.FindStringSubmatch(page); key != nil {
 		action, _ := postForm(t, page)
-		resp = b.post(t, action, url.Values{"sessionDataKey": {html.UnescapeString(key[1])}, "action": {"login"}, "techid": {vnconnecttest.CitizenTechID}})
+		resp = b.post(t, action, url.Values{"sessionDataKey": {html.UnescapeString(key[1])}, "action": {"login"}, "techid": {techID}})
 		page = body(t, resp)
 	}
 	acs, form := postForm(t, page)
@@ -152,7 +158,13 @@ func (e *samlEnv) me(b *browser) (int, samlMe) {
 // loggedIn logs b in and returns its session as /x shows it.
 func (e *samlEnv) loggedIn(b *browser) samlMe {
 	e.t.Helper()
-	if _, _, resp := e.login(b, "/x"); resp.StatusCode != http.StatusSeeOther {
+	return e.loggedInAs(b, vnconnecttest.CitizenTechID)
+}
+
+// loggedInAs is loggedIn for the account techID.
+func (e *samlEnv) loggedInAs(b *browser, techID string) samlMe {
+	e.t.Helper()
+	if _, _, resp := e.loginAs(b, "/x", techID); resp.StatusCode != http.StatusSeeOther {
 		e.t.Fatalf("ACS: %d, want 303; log: %s", resp.StatusCode, e.appLog)
 	}
 	status, m := e.me(b)

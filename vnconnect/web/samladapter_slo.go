@@ -80,8 +80,9 @@ func (a *SAMLAdapter) idpLogout(w http.ResponseWriter, r *http.Request, end SAML
 	return nil
 }
 
-// endSAMLSessions ends the sessions req names: each SessionIndex, or all
-// of the NameID's when it lists none (SAML core §3.7.1). The request ID
+// endSAMLSessions ends the sessions req names: the NameID's, narrowed to
+// each SessionIndex, or all of them when it lists none (SAML core
+// §3.7.1, §3.7.3.2). The request ID
 // is already spent in the replay cache, so the IdP will not send it again:
 // the browser going away must not cancel the deletes half-way.
 func endSAMLSessions(ctx context.Context, req *saml.IdPLogoutRequest, end SAMLSessionEnder) bool {

@@ -246,6 +246,51 @@ func TestSAMLAdapterRefusesForgedLogoutRequest(t *testing.T) {
 	}
 }
 
+// A LogoutRequest ends the sessions of the principal its NameID names,
+// narrowed by SessionIndex (SAML core §3.7.3.2). Signed by the IdP or not,
+// one naming A with B's SessionIndex ends nothing: not B's session (not
+// A's principal), not A's (not A's index). The matching one then ends
+// exactly B's session.
+func TestSAMLAdapterLogoutRequestNameIDMustMatch(t *testing.T) {
+	e := newSAMLEnv(t)
+	ba, bb := newBrowser(t), newBrowser(t)
+	a := e.loggedInAs(ba, vnconnecttest.CitizenTechID)
+	b := e.loggedInAs(bb, vnconnecttest.CitizenFemaleTechID)
+	if a.Subject == b.Subject || a.SID == b.SID {
+		t.Fatalf("want two principals in two IdP sessions: %+v %+v", a, b)
+	}
+	entity := e.sp.EntityID()
+	send := func(nameID, sessionIndex string) {
+		t.Helper()
+		resp := newBrowser(t).get(t, e.fake.SAMLLogoutRequest(entity, nameID, sessionIndex, true))
+		if resp.StatusCode != http.StatusFound || !strings.HasPrefix(resp.Header.Get("Location"), e.fake.SAMLSSOURL()+"?SAMLResponse=") {
+			t.Fatalf("signed LogoutRequest: %d to %q, want our LogoutResponse; log: %s", resp.StatusCode, resp.Header.Get("Location"), e.appLog)
+		}
+	}
+	alive := func(what string, br *browser, want int) {
+		t.Helper()
+		if status, _ := e.me(br); status != want {
+			t.Fatalf("%s: /x = %d, want %d", what, status, want)
+		}
+	}
+
+	send(a.Subject, b.SID)
+	alive("B after A's NameID with B's SessionIndex", bb, http.StatusOK)
+	alive("A after A's NameID with B's SessionIndex", ba, http.StatusOK)
+	send("no-such-principal", a.SID)
+	alive("A after a stranger's NameID with A's SessionIndex", ba, http.StatusOK)
+	if e.sessions.Len() != 2 {
+		t.Fatalf("%d sessions, want 2", e.sessions.Len())
+	}
+
+	send(b.Subject, b.SID)
+	alive("B after its own LogoutRequest", bb, http.StatusUnauthorized)
+	alive("A after B's LogoutRequest", ba, http.StatusOK)
+	if e.sessions.Len() != 1 {
+		t.Fatalf("%d sessions, want 1", e.sessions.Len())
+	}
+}
+
 // The SLO endpoint wants exactly one message, by GET or POST; what it
 // refuses shows that the logout is not complete.
 func TestSAMLAdapterSLOMalformed(t *testing.T) {

@@ -47,6 +47,24 @@ type SessionRefresher interface {
 	Refresh(ctx context.Context, s *Session) (stored bool, err error)
 }
 
+// SessionSubjectDeleter is an optional SessionStore method for a logout
+// that names both an identity provider session and a person: a SAML
+// LogoutRequest (its NameID, narrowed by each SessionIndex; SAML 2.0 core
+// §3.7.3.2) or an OIDC logout token carrying both sid and sub.
+// DeleteBySIDAndSubject removes the sessions of sid at issuer whose
+// Subject is sub, and reports how many it removed; a session of sid with
+// another (or no) Subject stays, and stays found by DeleteBySID. The check
+// and the delete are one step: a session saved again in between is judged
+// on what it holds then. An empty sid or sub removes nothing.
+//
+// Both stores in this module implement it. With a store that does not,
+// the Handler ends every session of sub at issuer instead
+// (DeleteBySubject): more of that person's sessions than were named,
+// never anyone else's.
+type SessionSubjectDeleter interface {
+	DeleteBySIDAndSubject(ctx context.Context, issuer, sid, sub string) (int, error)
+}
+
 // PendingStore holds short-lived, single-use records: logins in flight
 // (keyed by the OAuth state) between the redirect to Vnconnect and the
 // callback. The same method set serves saml.RequestStore, so one

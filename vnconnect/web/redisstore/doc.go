@@ -47,7 +47,10 @@
 // session joined or changed meanwhile, so a login racing a logout of the
 // same IdP session cannot survive it. Members whose session has expired or
 // was saved again under another sid are stale; they are dropped, never
-// counted, never followed.
+// counted, never followed. DeleteBySIDAndSubject (web.SessionSubjectDeleter)
+// is DeleteBySID restricted, under the same WATCH, to the sessions whose
+// hash names the subject's index: a current member of another subject
+// stays, in the set too.
 //
 // # When Redis is down
 //

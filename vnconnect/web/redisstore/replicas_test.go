@@ -2,8 +2,13 @@ package redisstore_test
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/json"
 	"errors"
+	"math/big"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -12,6 +17,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/rpkit-vn/rpkit/vnconnect"
 	"github.com/rpkit-vn/rpkit/vnconnect/saml"
@@ -35,6 +41,8 @@ type replicas struct {
 	saml     [3]*recordingSAML
 	target   atomic.Int32
 	served   [3]atomic.Int32
+	key      *rsa.PrivateKey // the SP's, shared by the instances
+	cert     *x509.Certificate
 }
 
 func newReplicas(t *testing.T) *replicas {
@@ -47,8 +55,10 @@ func newReplicas(t *testing.T) *replicas {
 	}))
 	rs.base = "http://" + lb.Listener.Addr().String()
 
+	rs.key, rs.cert = spKeyPair(t)
 	rs.fake.RegisterSAMLServiceProvider(vnconnecttest.SAMLSP{
-		EntityID: rs.base + "/saml/metadata", ACSURL: rs.base + "/saml/acs",
+		EntityID: rs.base + "/saml/metadata", ACSURL: rs.base + "/saml/acs", SLOURL: rs.base + "/saml/slo",
+		Certificate: rs.cert,
 	})
 	reg := rs.fake.Client()
 	reg.BackchannelLogoutURI = rs.base + "/auth/backchannel-logout"
@@ -97,7 +107,8 @@ func newReplicas(t *testing.T) *replicas {
 func (rs *replicas) newSAMLProvider(t *testing.T, st *redisstore.Store) *recordingSAML {
 	t.Helper()
 	sp, err := saml.New(saml.Config{
-		EntityID: rs.base + "/saml/metadata", ACSURL: rs.base + "/saml/acs",
+		EntityID: rs.base + "/saml/metadata", ACSURL: rs.base + "/saml/acs", SLOURL: rs.base + "/saml/slo",
+		Key: rs.key, Certificate: rs.cert,
 		IdPMetadata: rs.fake.SAMLMetadata(),
 		Requests:    st.SAMLRequests(), Replay: st.Replay(),
 	})
@@ -109,8 +120,9 @@ func (rs *replicas) newSAMLProvider(t *testing.T, st *redisstore.Store) *recordi
 
 // recordingSAML is the real adapter (web.NewSAMLProvider) keeping the
 // ACS's last error, so the test can tell a refused replay from any other
-// refusal (the browser only sees a 403 page). Single logout is not
-// exercised here; vnconnect/web's samladapter tests cover it.
+// refusal (the browser only sees a 403 page). Single logout is exercised
+// here only for the sessions an IdP LogoutRequest ends; vnconnect/web's
+// samladapter tests cover the rest.
 type recordingSAML struct {
 	*web.SAMLAdapter
 	mu      sync.Mutex
@@ -206,12 +218,18 @@ func (rs *replicas) whoami(t *testing.T, b *http.Client, i int) (int, me) {
 // instance to, returning the callback URL (for replay checks).
 func (rs *replicas) login(t *testing.T, b *http.Client, from, to int) string {
 	t.Helper()
+	return rs.loginAs(t, b, from, to, vnconnecttest.CitizenTechID)
+}
+
+// loginAs is login for the account techID.
+func (rs *replicas) loginAs(t *testing.T, b *http.Client, from, to int, techID string) string {
+	t.Helper()
 	rs.on(from)
 	resp := do(t, b, http.MethodGet, rs.base+"/auth/login?return_to=%2Fme", nil, "text/html")
 	if resp.StatusCode != http.StatusFound || !strings.HasPrefix(resp.Header.Get("Location"), rs.fake.URL()) {
 		t.Fatalf("login on instance %d: %d to %q, want 302 to Vnconnect", from+1, resp.StatusCode, resp.Header.Get("Location"))
 	}
-	cb, err := rs.fake.Login(context.Background(), resp.Header.Get("Location"), vnconnecttest.CitizenTechID)
+	cb, err := rs.fake.Login(context.Background(), resp.Header.Get("Location"), techID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -221,6 +239,62 @@ func (rs *replicas) login(t *testing.T, b *http.Client, from, to int) string {
 		t.Fatalf("callback on instance %d: %d to %q, want 303 to /me", to+1, resp.StatusCode, resp.Header.Get("Location"))
 	}
 	return cb.String()
+}
+
+// samlLogin logs b in by SAML as techID, the AuthnRequest made on instance
+// from and the response posted to instance to, and returns its session as
+// instance to shows it.
+func (rs *replicas) samlLogin(t *testing.T, b *http.Client, from, to int, techID string) me {
+	t.Helper()
+	rs.on(from)
+	resp := do(t, b, http.MethodGet, rs.base+"/saml/login?return_to=%2Fme", nil, "text/html")
+	acs, form, err := rs.fake.SAMLLogin(context.Background(), resp.Header.Get("Location"), techID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs.on(to)
+	if resp := do(t, b, http.MethodPost, acs, form, "text/html"); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("ACS on instance %d: %d (%v), want 303", to+1, resp.StatusCode, rs.saml[to].err())
+	}
+	status, m := rs.whoami(t, b, to)
+	if status != http.StatusOK || m.TechID != techID || m.SID == "" {
+		t.Fatalf("after SAML login: /me = %d %+v", status, m)
+	}
+	return m
+}
+
+// alive checks, on every instance, which of the browsers still have a
+// session.
+func (rs *replicas) alive(t *testing.T, what string, want map[*http.Client]bool) {
+	t.Helper()
+	for b, live := range want {
+		for i := range 3 {
+			status, _ := rs.whoami(t, b, i)
+			if got := status == http.StatusOK; got != live {
+				t.Errorf("%s: instance %d: /me = %d, want a session %v", what, i+1, status, live)
+			}
+		}
+	}
+}
+
+// spKeyPair is a SAML SP key and self-signed certificate.
+func spKeyPair(t *testing.T) (*rsa.PrivateKey, *x509.Certificate) {
+	t.Helper()
+	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "replicas SAML SP"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour)}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &k.PublicKey, k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k, c
 }
 
 // TestThreeReplicas is the acceptance test for shared state: three
@@ -336,6 +410,50 @@ func TestThreeReplicas(t *testing.T) {
 		if status, _ := rs.whoami(t, newJarClient(t), 2); status != http.StatusUnauthorized {
 			t.Errorf("a fresh browser is logged in: %d", status)
 		}
+	})
+
+	// A logout that names a person and an IdP session ends only that
+	// person's session, whichever replica gets it: a logout token with A's
+	// sub and B's sid, then a SAML LogoutRequest with A's NameID and B's
+	// SessionIndex, end nothing; B's own then end B's session everywhere.
+	t.Run("BackchannelSubAndSIDMustMatch", func(t *testing.T) {
+		a, b := newJarClient(t), newJarClient(t)
+		rs.loginAs(t, a, 0, 1, vnconnecttest.CitizenTechID)
+		rs.loginAs(t, b, 1, 2, vnconnecttest.CitizenFemaleTechID)
+		_, ma := rs.whoami(t, a, 0)
+		_, mb := rs.whoami(t, b, 0)
+		rs.on(1)
+		if err := rs.fake.SendBackchannelLogout(ctx, rs.clientID, ma.Subject, mb.SID); err != nil {
+			t.Fatalf("back-channel logout (A's sub, B's sid): %v", err)
+		}
+		rs.alive(t, "after A's sub with B's sid", map[*http.Client]bool{a: true, b: true})
+		rs.on(2)
+		if err := rs.fake.SendBackchannelLogout(ctx, rs.clientID, mb.Subject, mb.SID); err != nil {
+			t.Fatalf("back-channel logout (B's sub and sid): %v", err)
+		}
+		rs.alive(t, "after B's sub and sid", map[*http.Client]bool{a: true, b: false})
+	})
+
+	t.Run("SAMLLogoutRequestNameIDMustMatch", func(t *testing.T) {
+		a, b := newJarClient(t), newJarClient(t)
+		ma := rs.samlLogin(t, a, 0, 1, vnconnecttest.CitizenTechID)
+		mb := rs.samlLogin(t, b, 1, 2, vnconnecttest.CitizenFemaleTechID)
+		if ma.SID == mb.SID || ma.Subject == mb.Subject {
+			t.Fatalf("want two principals in two IdP sessions: %+v %+v", ma, mb)
+		}
+		entity := rs.base + "/saml/metadata"
+		slo := func(i int, nameID, sessionIndex string) {
+			t.Helper()
+			rs.on(i)
+			resp := do(t, newJarClient(t), http.MethodGet, rs.fake.SAMLLogoutRequest(entity, nameID, sessionIndex, true), nil, "text/html")
+			if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusFound || !strings.HasPrefix(loc, rs.fake.SAMLSSOURL()+"?SAMLResponse=") {
+				t.Fatalf("LogoutRequest on instance %d: %d to %q, want our LogoutResponse", i+1, resp.StatusCode, loc)
+			}
+		}
+		slo(2, ma.Subject, mb.SID)
+		rs.alive(t, "after A's NameID with B's SessionIndex", map[*http.Client]bool{a: true, b: true})
+		slo(0, mb.Subject, mb.SID)
+		rs.alive(t, "after B's own LogoutRequest", map[*http.Client]bool{a: true, b: false})
 	})
 
 	t.Run("EveryKeyExpires", func(t *testing.T) {

@@ -215,7 +215,7 @@ func (st *SessionStore) DeleteBySID(ctx context.Context, issuer, sid string) (in
 	if sid == "" {
 		return 0, nil
 	}
-	return st.deleteIndexed(ctx, st.sidIndex(issuer, sid), fieldSID)
+	return st.deleteIndexed(ctx, st.sidIndex(issuer, sid), fieldSID, "")
 }
 
 // DeleteBySubject deletes every session of subject sub at issuer and
@@ -224,7 +224,19 @@ func (st *SessionStore) DeleteBySubject(ctx context.Context, issuer, sub string)
 	if sub == "" {
 		return 0, nil
 	}
-	return st.deleteIndexed(ctx, st.subIndex(issuer, sub), fieldSub)
+	return st.deleteIndexed(ctx, st.subIndex(issuer, sub), fieldSub, "")
+}
+
+// DeleteBySIDAndSubject implements web.SessionSubjectDeleter: of the
+// sessions of IdP session sid at issuer, it deletes those of subject sub,
+// and reports how many live sessions it ended. The session hash keeps its
+// subject's index key beside the sid's, so the match needs no decoding,
+// and it is made under the same WATCH as the delete.
+func (st *SessionStore) DeleteBySIDAndSubject(ctx context.Context, issuer, sid, sub string) (int, error) {
+	if sid == "" || sub == "" {
+		return 0, nil
+	}
+	return st.deleteIndexed(ctx, st.sidIndex(issuer, sid), fieldSID, st.subIndex(issuer, sub))
 }
 
 // maxTxAttempts bounds the optimistic retries of deleteIndexed. Each retry
@@ -239,14 +251,20 @@ const maxTxAttempts = 16
 var ErrContention = errors.New("redisstore: index changed during every attempt")
 
 // deleteIndexed ends the sessions listed in index idx under WATCH (of the
-// index and of each member's hash): it reads the members, keeps those whose hash still names idx in field (a session
-// saved again under another sid is a stale member, and is only dropped from
-// the set), and deletes them in one MULTI. If a session joins the index in
-// between, EXEC fails and it starts over, so a login racing a logout of the
-// same sid cannot slip through. Deleting the sessions and the set in one
-// transaction across keys needs them in one slot on Redis Cluster (see
-// Options.Prefix).
-func (st *SessionStore) deleteIndexed(ctx context.Context, idx, field string) (int, error) {
+// index and of each member's hash): it reads the members, keeps those
+// whose hash still names idx in field (a session saved again under
+// another sid is a stale member, and is only dropped from the set) and,
+// when subIdx is set, also names subIdx as its subject index (a current
+// member of another subject stays, in the set too), and deletes them in
+// one MULTI. If a session joins the index in between, EXEC fails and it
+// starts over, so a login racing a logout of the same sid cannot slip
+// through. Deleting the sessions and the set in one transaction across
+// keys needs them in one slot on Redis Cluster (see Options.Prefix).
+func (st *SessionStore) deleteIndexed(ctx context.Context, idx, field, subIdx string) (int, error) {
+	fields := []string{field}
+	if subIdx != "" {
+		fields = append(fields, fieldSub)
+	}
 	for range maxTxAttempts {
 		var n int
 		err := st.s.client.Watch(ctx, func(tx *redis.Tx) error {
@@ -263,28 +281,41 @@ func (st *SessionStore) deleteIndexed(ctx context.Context, idx, field string) (i
 			if err := tx.Watch(ctx, keys...).Err(); err != nil {
 				return err
 			}
-			owners := make([]*redis.StringCmd, len(members))
+			owners := make([]*redis.SliceCmd, len(members))
 			_, err = tx.Pipelined(ctx, func(p redis.Pipeliner) error {
 				for i, k := range keys {
-					owners[i] = p.HGet(ctx, k, field)
+					owners[i] = p.HMGet(ctx, k, fields...)
 				}
 				return nil
 			})
-			if err != nil && !errors.Is(err, redis.Nil) {
+			if err != nil {
 				return err
 			}
 			var doomed []string
+			var gone []any // members to drop from the set
 			for i, k := range keys {
-				if owners[i].Val() == idx {
-					doomed = append(doomed, k)
+				v := owners[i].Val()
+				if owner, _ := v[0].(string); owner != idx {
+					gone = append(gone, members[i]) // stale
+					continue
 				}
+				if subIdx != "" {
+					if sub, _ := v[1].(string); sub != subIdx {
+						continue // a current member, of another subject
+					}
+				}
+				doomed = append(doomed, k)
+				gone = append(gone, members[i])
+			}
+			if len(gone) == 0 {
+				return nil
 			}
 			var del *redis.IntCmd
 			_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
 				if len(doomed) > 0 {
 					del = p.Del(ctx, doomed...)
 				}
-				p.SRem(ctx, idx, stringsToAny(members)...)
+				p.SRem(ctx, idx, gone...)
 				return nil
 			})
 			if err != nil {
@@ -308,14 +339,6 @@ func (st *SessionStore) deleteIndexed(ctx context.Context, idx, field string) (i
 		}
 	}
 	return 0, fmt.Errorf("redisstore: delete sessions: %w", ErrContention)
-}
-
-func stringsToAny(ss []string) []any {
-	out := make([]any, len(ss))
-	for i, s := range ss {
-		out[i] = s
-	}
-	return out
 }
 
 // roundUpSeconds rounds a TTL up to whole seconds (EXPIRE's resolution).

@@ -52,6 +52,9 @@ func (a *alternating) DeleteBySID(ctx context.Context, iss, sid string) (int, er
 func (a *alternating) DeleteBySubject(ctx context.Context, iss, sub string) (int, error) {
 	return a.next().DeleteBySubject(ctx, iss, sub)
 }
+func (a *alternating) DeleteBySIDAndSubject(ctx context.Context, iss, sid, sub string) (int, error) {
+	return a.next().(web.SessionSubjectDeleter).DeleteBySIDAndSubject(ctx, iss, sid, sub)
+}
 
 func randomHex(t testing.TB) string {
 	t.Helper()

@@ -226,6 +226,70 @@ func TestSessionStore(t *testing.T, newStore func(t *testing.T) web.SessionStore
 		}
 	})
 
+	t.Run("DeleteBySIDAndSubject", func(t *testing.T) {
+		// A logout naming a person and an IdP session (a SAML
+		// LogoutRequest's NameID and SessionIndex, a logout token's sub
+		// and sid) ends only that person's sessions of it.
+		st := newStore(t)
+		d, ok := st.(web.SessionSubjectDeleter)
+		if !ok {
+			t.Skip("store does not implement web.SessionSubjectDeleter")
+		}
+		subA, subB := "sub-"+randomID(t), "sub-"+randomID(t)
+		sid, sidB := "sid-"+randomID(t), "sid-"+randomID(t)
+		a1 := newSession(t, iss, subA, sid, time.Hour)
+		a2 := newSession(t, iss, subA, sid, time.Hour)                    // A's second browser in the same IdP session
+		b := newSession(t, iss, subB, sidB, time.Hour)                    // B's own IdP session
+		bShared := newSession(t, iss, subB, sid, time.Hour)               // B under A's sid (a confused or hostile IdP)
+		aOther := newSession(t, iss, subA, "sid-"+randomID(t), time.Hour) // A, another IdP session
+		aOtherIss := newSession(t, iss+"/other", subA, sid, time.Hour)    // A, same sid at another issuer
+		for _, s := range []*web.Session{a1, a2, b, bShared, aOther, aOtherIss} {
+			mustSave(t, st, s)
+		}
+		// A's subject with B's sid: nothing of B's ends.
+		if n, err := d.DeleteBySIDAndSubject(ctx, iss, sidB, subA); err != nil || n != 0 {
+			t.Fatalf("DeleteBySIDAndSubject(B's sid, A) = %d, %v; want 0, nil", n, err)
+		}
+		if got := mustLoad(t, st, b.ID); got == nil {
+			t.Fatal("B's session ended by a logout naming A")
+		}
+		// Empty sid or subject: nothing.
+		for _, p := range [][2]string{{"", subA}, {sid, ""}} {
+			if n, err := d.DeleteBySIDAndSubject(ctx, iss, p[0], p[1]); err != nil || n != 0 {
+				t.Fatalf("DeleteBySIDAndSubject(%q, %q) = %d, %v; want 0, nil", p[0], p[1], n, err)
+			}
+		}
+		n, err := d.DeleteBySIDAndSubject(ctx, iss, sid, subA)
+		if err != nil || n != 2 {
+			t.Fatalf("DeleteBySIDAndSubject(sid, A) = %d, %v; want 2, nil", n, err)
+		}
+		for _, s := range []*web.Session{a1, a2} {
+			if got := mustLoad(t, st, s.ID); got != nil {
+				t.Errorf("session %s survived DeleteBySIDAndSubject", s.ID[:8])
+			}
+		}
+		for _, s := range []*web.Session{b, bShared, aOther, aOtherIss} {
+			if got := mustLoad(t, st, s.ID); got == nil {
+				t.Errorf("unrelated session %s (sub %s, sid %s) was deleted", s.ID[:8], s.Subject[:8], s.SID[:8])
+			}
+		}
+		// The session of another subject stays in the sid's index.
+		if n, err := st.DeleteBySID(ctx, iss, sid); err != nil || n != 1 {
+			t.Fatalf("DeleteBySID afterwards = %d, %v; want 1 (B's session of that sid)", n, err)
+		}
+		// A session saved again under another subject is judged on it.
+		s := newSession(t, iss, subA, "sid-"+randomID(t), time.Hour)
+		mustSave(t, st, s)
+		s.Subject = subB
+		mustSave(t, st, s)
+		if n, err := d.DeleteBySIDAndSubject(ctx, iss, s.SID, subA); err != nil || n != 0 {
+			t.Fatalf("DeleteBySIDAndSubject(old subject) = %d, %v; want 0, nil", n, err)
+		}
+		if n, err := d.DeleteBySIDAndSubject(ctx, iss, s.SID, subB); err != nil || n != 1 {
+			t.Fatalf("DeleteBySIDAndSubject(new subject) = %d, %v; want 1, nil", n, err)
+		}
+	})
+
 	t.Run("IndexFollowsReplace", func(t *testing.T) {
 		// A session saved again with another sid must leave the old
 		// sid's index: logging out the old IdP session must not end it.
