@@ -2,10 +2,10 @@ package migrate
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/rpkit-vn/rpkit/rbac"
 	"github.com/rpkit-vn/rpkit/vnconnect"
@@ -150,28 +150,54 @@ func (c *Converter) bulkRequest(job string, r *bulkRow, opt BulkOptions) Request
 // loadBulk stores rows not stored yet; a stored row must be the same.
 func (c *Converter) loadBulk(ctx context.Context, job string, rows []BulkRow) error {
 	return c.appTx(ctx, func(q Querier) error {
-		for _, r := range rows {
-			state, errText := RowPending, ""
-			if r.Err != "" {
-				state, errText = RowRefused, r.Err
-			}
-			var user, ident string
-			err := q.QueryRowContext(ctx, c.d.rebind(`SELECT username, ident FROM rpkit_bulk_rows WHERE job = ? AND line = ?`), job, r.Line).Scan(&user, &ident)
-			switch {
-			case err == nil:
-				if user != r.Username || ident != r.Ident {
-					return conflict("job %s line %d holds %s/%s, not %s/%s: a job's list cannot change", job, r.Line, user, ident, r.Username, r.Ident)
-				}
-				continue
-			case !errors.Is(err, sql.ErrNoRows):
-				return err
-			}
-			if _, err := q.ExecContext(ctx, c.d.rebind(`INSERT INTO rpkit_bulk_rows (job, line, username, ident, subsystem, tech_id, state, conversion_id, error)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`), job, r.Line, r.Username, r.Ident, string(r.Subsystem), "", state, "", errText); err != nil {
+		type stored struct{ user, ident string }
+		have := map[int]stored{}
+		rs, err := q.QueryContext(ctx, c.d.rebind(`SELECT line, username, ident FROM rpkit_bulk_rows WHERE job = ?`), job)
+		if err != nil {
+			return fmt.Errorf("migrate: bulk load: %w", err)
+		}
+		for rs.Next() {
+			var line int
+			var s stored
+			if err := rs.Scan(&line, &s.user, &s.ident); err != nil {
+				rs.Close()
 				return fmt.Errorf("migrate: bulk load: %w", err)
 			}
+			have[line] = s
 		}
-		return nil
+		if err := rs.Close(); err != nil {
+			return err
+		}
+		if err := rs.Err(); err != nil {
+			return fmt.Errorf("migrate: bulk load: %w", err)
+		}
+		var fresh []BulkRow
+		for _, r := range rows {
+			if s, ok := have[r.Line]; ok {
+				if s.user != r.Username || s.ident != r.Ident {
+					return conflict("job %s line %d holds %s/%s, not %s/%s: a job's list cannot change", job, r.Line, s.user, s.ident, r.Username, r.Ident)
+				}
+				continue
+			}
+			have[r.Line] = stored{r.Username, r.Ident} // a line listed twice must be the same row, too
+			fresh = append(fresh, r)
+		}
+		const cols = 9
+		return chunks(len(fresh), maxParams/cols, func(lo, hi int) error {
+			args := make([]any, 0, cols*(hi-lo))
+			for _, r := range fresh[lo:hi] {
+				state, errText := RowPending, ""
+				if r.Err != "" {
+					state, errText = RowRefused, r.Err
+				}
+				args = append(args, job, r.Line, r.Username, r.Ident, string(r.Subsystem), "", state, "", errText)
+			}
+			if _, err := q.ExecContext(ctx, c.d.rebind(`INSERT INTO rpkit_bulk_rows (job, line, username, ident, subsystem, tech_id, state, conversion_id, error)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`+strings.Repeat(", (?, ?, ?, ?, ?, ?, ?, ?, ?)", hi-lo-1)), args...); err != nil {
+				return fmt.Errorf("migrate: bulk load: %w", err)
+			}
+			return nil
+		})
 	})
 }
 
@@ -243,12 +269,7 @@ func (c *Converter) writeRows(ctx context.Context, job string, rows []*bulkRow) 
 	for len(rows) > 0 {
 		n := min(len(rows), 500)
 		if err := c.appTx(ctx, func(q Querier) error {
-			for _, r := range rows[:n] {
-				if err := c.writeRow(ctx, q, job, r); err != nil {
-					return err
-				}
-			}
-			return nil
+			return c.writeRowsIn(ctx, q, job, rows[:n])
 		}); err != nil {
 			return err
 		}

@@ -4,15 +4,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/rpkit-vn/rpkit/rbac"
 )
 
 // DefaultBulkBatch is how many accounts one transaction converts in a
 // shared-path bulk run when BulkOptions.Batch is zero. Batching pays one
-// commit (on PostgreSQL, one WAL flush) for many accounts; larger batches
-// hold rbac's write lock longer and, on a failure, redo more rows one by
-// one. BenchmarkConvertBulk measured the choice (see doc.go).
+// commit (on PostgreSQL, one WAL flush) and one round of bookkeeping
+// (convertBatch) for many accounts; larger batches hold rbac's write lock
+// longer, meet concurrent rbac writers (the audit chain's tail) more often
+// and, on a failure, redo more rows one by one. BenchmarkConvertBulk
+// measured the choice (see doc.go).
 const DefaultBulkBatch = 20
 
 // bulkExecute converts every planned row of all, reporting progress.
@@ -86,39 +89,41 @@ func (c *Converter) bulkOne(ctx context.Context, job string, r *bulkRow, opt Bul
 // errBatch aborts a batch whose rows must go one by one.
 var errBatch = errors.New("migrate: batch needs rows one by one")
 
-// bulkBatch converts batch in one rbac Update, the rows' states with
-// them: every row is done or none is. Any row that fails (a precondition
-// that changed since the plan, a conversion a journal-mode run began)
-// rolls the batch back, and the caller takes the rows one by one. The
-// rows in memory change only after the commit, so a retried or failed
-// Update leaves them as they were.
+// bulkBatch converts batch in one rbac Update (convertBatch), the rows'
+// states with them: every row is done or none is. Any row that fails (a
+// precondition that changed since the plan, a conversion a journal-mode
+// run began, an account in two rows) rolls the batch back, and the caller
+// takes the rows one by one. The rows in memory change only after the
+// commit, so a retried or failed Update leaves them as they were.
 func (c *Converter) bulkBatch(ctx context.Context, job string, batch []*bulkRow, opt BulkOptions) error {
+	reqs := make([]Request, len(batch))
+	for i, r := range batch {
+		reqs[i] = c.bulkRequest(job, r, opt)
+		if err := checkRequest(&reqs[i]); err != nil {
+			return err
+		}
+	}
 	ids := make([]string, len(batch))
 	err := c.store.Update(ctx, func(tx rbac.Tx) error {
 		q, err := sqlOf(tx)
 		if err != nil {
 			return err
 		}
+		cvs, err := c.convertBatch(ctx, q, tx, reqs)
+		if err != nil {
+			return err
+		}
+		done := make([]*bulkRow, len(batch))
 		for i, r := range batch {
-			req := c.bulkRequest(job, r, opt)
-			if err := checkRequest(&req); err != nil {
-				return err
-			}
-			cv, err := c.convertIn(ctx, q, tx, req, false)
-			if err != nil {
-				return err
-			}
-			if cv.State != StateDone {
+			if cvs[i].State != StateDone {
 				return errBatch
 			}
-			ids[i] = cv.ID
-			done := *r
-			settle(&done, RowDone, cv.ID, nil)
-			if err := c.writeRow(ctx, q, job, &done); err != nil {
-				return err
-			}
+			ids[i] = cvs[i].ID
+			d := *r
+			settle(&d, RowDone, cvs[i].ID, nil)
+			done[i] = &d
 		}
-		return nil
+		return c.writeRowsIn(ctx, q, job, done)
 	})
 	if err != nil {
 		return err
@@ -127,4 +132,36 @@ func (c *Converter) bulkBatch(ctx context.Context, job string, batch []*bulkRow,
 		settle(r, RowDone, ids[i], nil)
 	}
 	return nil
+}
+
+// writeRowsIn is writeRow for many rows of job: UPDATEs of many rows each,
+// joined to a VALUES list of the rows' new columns.
+func (c *Converter) writeRowsIn(ctx context.Context, q Querier, job string, rows []*bulkRow) error {
+	const perRow = 5
+	return chunks(len(rows), maxParams/perRow-1, func(lo, hi int) error {
+		part := rows[lo:hi]
+		if len(part) == 1 {
+			return c.writeRow(ctx, q, job, part[0])
+		}
+		args := make([]any, 0, perRow*len(part)+1)
+		for _, r := range part {
+			args = append(args, r.Line, r.techID, r.State, r.conv, r.Err)
+		}
+		args = append(args, job)
+		// UPDATE … FROM needs SQLite 3.33; the CAST types the VALUES
+		// columns on PostgreSQL.
+		res, err := q.ExecContext(ctx, c.d.rebind(`WITH v (line, tech_id, state, conversion_id, error) AS (VALUES
+			(CAST(? AS INTEGER), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT))`+strings.Repeat(", (?, ?, ?, ?, ?)", len(part)-1)+`)
+			UPDATE rpkit_bulk_rows SET tech_id = v.tech_id, state = v.state, conversion_id = v.conversion_id, error = v.error
+			FROM v WHERE rpkit_bulk_rows.job = ? AND rpkit_bulk_rows.line = v.line`), args...)
+		if err != nil {
+			return fmt.Errorf("migrate: bulk row: %w", err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n != int64(len(part)) {
+			return fmt.Errorf("migrate: bulk rows: %d of %d lines of job %s updated", n, len(part), job)
+		}
+		return nil
+	})
 }

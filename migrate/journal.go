@@ -71,19 +71,11 @@ func fromMicros(n int64) time.Time {
 }
 
 func (c *Converter) insertJournal(ctx context.Context, q Querier, j *journalRow) error {
-	j.Phases = map[State]int64{j.State: micros(j.UpdatedAt)}
-	plan, err := json.Marshal(j.Plan)
+	args, err := journalArgs(j)
 	if err != nil {
 		return err
 	}
-	moved, err := json.Marshal(j.doc())
-	if err != nil {
-		return err
-	}
-	_, err = q.ExecContext(ctx, c.d.rebind(`INSERT INTO rpkit_conversions (id, kind, from_account, to_account, subsystems, actor, reason,
-		state, plan, moved, error, created_at, updated_at, done_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-		j.ID, string(j.Kind), j.From, j.To, joinSubs(j.Subsystems), j.Actor, j.Reason, string(j.State), string(plan), string(moved),
-		j.Error, micros(j.CreatedAt), micros(j.UpdatedAt), micros(j.DoneAt))
+	_, err = q.ExecContext(ctx, c.d.rebind(journalInsert+journalValues), args...)
 	if err != nil {
 		if isUniqueViolation(err) {
 			return conflict("conversion %s exists", j.ID)
@@ -91,6 +83,51 @@ func (c *Converter) insertJournal(ctx context.Context, q Querier, j *journalRow)
 		return fmt.Errorf("migrate: journal insert: %w", err)
 	}
 	return nil
+}
+
+const (
+	journalInsert = `INSERT INTO rpkit_conversions (id, kind, from_account, to_account, subsystems, actor, reason,
+		state, plan, moved, error, created_at, updated_at, done_at) VALUES `
+	journalValues = `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	journalCols   = 14
+)
+
+// journalArgs are j's values for journalInsert, its phases reset to its
+// current state.
+func journalArgs(j *journalRow) ([]any, error) {
+	j.Phases = map[State]int64{j.State: micros(j.UpdatedAt)}
+	plan, err := json.Marshal(j.Plan)
+	if err != nil {
+		return nil, err
+	}
+	moved, err := json.Marshal(j.doc())
+	if err != nil {
+		return nil, err
+	}
+	return []any{j.ID, string(j.Kind), j.From, j.To, joinSubs(j.Subsystems), j.Actor, j.Reason, string(j.State), string(plan), string(moved),
+		j.Error, micros(j.CreatedAt), micros(j.UpdatedAt), micros(j.DoneAt)}, nil
+}
+
+// insertJournals is insertJournal for many rows, in multi-row INSERTs.
+func (c *Converter) insertJournals(ctx context.Context, q Querier, js []*journalRow) error {
+	return chunks(len(js), maxParams/journalCols, func(lo, hi int) error {
+		args := make([]any, 0, (hi-lo)*journalCols)
+		for _, j := range js[lo:hi] {
+			a, err := journalArgs(j)
+			if err != nil {
+				return err
+			}
+			args = append(args, a...)
+		}
+		query := journalInsert + journalValues + strings.Repeat(", "+journalValues, hi-lo-1)
+		if _, err := q.ExecContext(ctx, c.d.rebind(query), args...); err != nil {
+			if isUniqueViolation(err) {
+				return conflict("one of conversions %s…%s exists", js[lo].ID, js[hi-1].ID)
+			}
+			return fmt.Errorf("migrate: journal insert: %w", err)
+		}
+		return nil
+	})
 }
 
 // loadJournal reads conversion id; forUpdate locks the row on PostgreSQL

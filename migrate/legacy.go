@@ -145,3 +145,42 @@ func (l *SQLLegacy) Disable(ctx context.Context, q Querier, username string, sub
 func (l *SQLLegacy) Enable(ctx context.Context, q Querier, username string, subs []rbac.SubsystemID) error {
 	return l.set(ctx, q, username, subs, false, nil)
 }
+
+// legacyBatch is what the bulk path asks of a LegacyAccounts that can: the
+// accounts of many usernames in one read. SQLLegacy implements it.
+type legacyBatch interface {
+	accountsMany(ctx context.Context, q Querier, usernames []string) (map[string][]LegacyAccount, error)
+}
+
+var _ legacyBatch = (*SQLLegacy)(nil)
+
+// accountsMany is Accounts for each of usernames (at most a few hundred),
+// in one query: every username maps to what Accounts would return.
+func (l *SQLLegacy) accountsMany(ctx context.Context, q Querier, usernames []string) (map[string][]LegacyAccount, error) {
+	out := make(map[string][]LegacyAccount, len(usernames))
+	if len(usernames) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(usernames))
+	for i, u := range usernames {
+		args[i] = u
+		out[u] = nil
+	}
+	rows, err := q.QueryContext(ctx, l.d.rebind("SELECT "+l.user+", "+l.sub+", "+l.unit+", "+l.group+", "+l.hash+", "+l.dis+", "+l.conv+
+		" FROM "+l.table+" WHERE "+l.user+" IN ("+placeholders(len(usernames))+") ORDER BY "+l.user+", "+l.sub), args...)
+	if err != nil {
+		return nil, fmt.Errorf("migrate: legacy accounts: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var a LegacyAccount
+		var sub, unit, group string
+		var hash, conv sql.NullString
+		if err := rows.Scan(&a.Username, &sub, &unit, &group, &hash, &a.Disabled, &conv); err != nil {
+			return nil, fmt.Errorf("migrate: legacy accounts: %w", err)
+		}
+		a.Subsystem, a.Unit, a.Group, a.PasswordHash, a.ConvertedTo = rbac.SubsystemID(sub), rbac.UnitID(unit), rbac.GroupID(group), hash.String, conv.String
+		out[a.Username] = append(out[a.Username], a)
+	}
+	return out, rows.Err()
+}

@@ -51,16 +51,23 @@ type source struct {
 // same transaction, takes them from what the movers moved instead (the
 // same numbers, without counting twice).
 func (c *Converter) prepare(ctx context.Context, q Querier, rv rbac.ReadTx, req Request, selfService, countRows bool) (Plan, error) {
+	return c.prepareWith(ctx, q, rv, req, selfService, countRows, nil)
+}
+
+// prepareWith is prepare with what a bulk batch read ahead for all its rows
+// (pf, nil for none): the same checks on the same transaction's data, with
+// fewer round trips.
+func (c *Converter) prepareWith(ctx context.Context, q Querier, rv rbac.ReadTx, req Request, selfService, countRows bool, pf *prefetched) (Plan, error) {
 	if err := checkRequest(&req); err != nil {
 		return Plan{}, err
 	}
-	srcs, err := c.sources(ctx, q, rv, req)
+	srcs, err := c.sources(ctx, q, rv, req, pf)
 	if err != nil {
 		return Plan{}, err
 	}
 	plan := Plan{Kind: req.Kind, From: req.From, To: req.To, Subsystems: req.Subsystems}
 	for _, s := range srcs {
-		tm, err := rv.Membership(req.To, s.sub)
+		tm, err := membershipOf(rv, req.To, s.sub)
 		switch {
 		case errors.Is(err, rbac.ErrNotFound):
 			return Plan{}, precond(CodeTargetNotFound, string(s.sub), "the Vnconnect account %s is not saved to the subsystem", req.To)
@@ -99,23 +106,40 @@ func (c *Converter) prepare(ctx context.Context, q Querier, rv rbac.ReadTx, req 
 			return Plan{}, err
 		}
 	}
-	if plan.TargetBefore, err = c.count(ctx, q, Scope{From: req.To, Subsystems: req.Subsystems}); err != nil {
+	if n, ok := pf.targetBefore(req); ok {
+		plan.TargetBefore = n
+	} else if plan.TargetBefore, err = c.count(ctx, q, Scope{From: req.To, Subsystems: req.Subsystems}); err != nil {
 		return Plan{}, err
 	}
 	return plan, nil
 }
 
+// membershipOf is rv.Membership(account, sub), read through
+// rbac.HoldingReader when the store has it: the same answer, which the
+// store then keeps for the transaction, so that the rules' own read of the
+// account (CanTx) costs no second round trip.
+func membershipOf(rv rbac.ReadTx, account string, sub rbac.SubsystemID) (rbac.Membership, error) {
+	if hr, ok := rv.(rbac.HoldingReader); ok {
+		_, m, err := hr.Holding(account, sub)
+		return m, err
+	}
+	return rv.Membership(account, sub)
+}
+
 // sources finds what the source holds on the requested subsystems.
-func (c *Converter) sources(ctx context.Context, q Querier, rv rbac.ReadTx, req Request) ([]source, error) {
+func (c *Converter) sources(ctx context.Context, q Querier, rv rbac.ReadTx, req Request, pf *prefetched) ([]source, error) {
 	want := func(s rbac.SubsystemID) bool { return len(req.Subsystems) == 0 || slices.Contains(req.Subsystems, s) }
 	var out []source
 	if req.Kind == FromLegacy {
 		if c.legacy == nil {
 			return nil, invalid("no legacy account store configured")
 		}
-		accts, err := c.legacy.Accounts(ctx, q, req.From)
-		if err != nil {
-			return nil, err
+		accts, ok := pf.legacyOf(req.From)
+		if !ok {
+			var err error
+			if accts, err = c.legacy.Accounts(ctx, q, req.From); err != nil {
+				return nil, err
+			}
 		}
 		for _, a := range accts {
 			if !want(a.Subsystem) {

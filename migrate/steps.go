@@ -84,9 +84,18 @@ func (c *Converter) moveRights(tx rbac.Tx, j *journalRow) error {
 // applyRights moves the memberships as planned and writes the audit
 // entry; every membership must still be as the plan saw it.
 func (c *Converter) applyRights(tx rbac.Tx, j *journalRow) error {
+	if err := c.moveMemberships(tx, j); err != nil {
+		return err
+	}
+	return c.svc.AuditTx(tx, j.Actor, AuditConvert, auditTarget(j.ID), j.Reason, j.auditDetails())
+}
+
+// moveMemberships moves the memberships as planned; every membership must
+// still be as the plan saw it.
+func (c *Converter) moveMemberships(tx rbac.Tx, j *journalRow) error {
 	now := c.now()
 	for _, rc := range j.Plan.Rights {
-		tm, err := tx.Membership(j.To, rc.Subsystem)
+		tm, err := membershipOf(tx, j.To, rc.Subsystem)
 		if err != nil {
 			return conflict("the target's membership of %s changed since the plan: %v", rc.Subsystem, err)
 		}
@@ -99,7 +108,7 @@ func (c *Converter) applyRights(tx rbac.Tx, j *journalRow) error {
 		if rc.SourceBefore == nil {
 			continue
 		}
-		sm, err := tx.Membership(j.From, rc.Subsystem)
+		sm, err := membershipOf(tx, j.From, rc.Subsystem)
 		if err != nil || !rightsOf(sm).equal(*rc.SourceBefore) {
 			return conflict("the source's rights on %s changed since the plan", rc.Subsystem)
 		}
@@ -110,7 +119,7 @@ func (c *Converter) applyRights(tx rbac.Tx, j *journalRow) error {
 			return err
 		}
 	}
-	return c.svc.AuditTx(tx, j.Actor, AuditConvert, auditTarget(j.ID), j.Reason, j.auditDetails())
+	return nil
 }
 
 func (j *journalRow) auditDetails() map[string]string {

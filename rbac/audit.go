@@ -82,6 +82,68 @@ func (s *Service) AuditTx(tx Tx, actor, action, target, reason string, details m
 	return s.audit(tx, s.now(), actor, Action(action), target, reason, details)
 }
 
+// AuditRecord is one application entry for AuditBatchTx: AuditTx's
+// arguments.
+type AuditRecord struct {
+	Actor, Action, Target, Reason string
+	Details                       map[string]string
+}
+
+// AuditAppender is an optional Tx interface: AppendAudits appends entries
+// that follow one another, checked as AppendAudit checks each (es[0]
+// follows the stored tail, every entry the one before it, else an error
+// wrapping ErrConflict), in fewer round trips. rbac/sqlstore implements
+// it.
+type AuditAppender interface {
+	AppendAudits(es []AuditEntry) error
+}
+
+// AuditBatchTx is AuditTx for several entries at once, appended in order:
+// the log ends exactly as it would after one AuditTx per record, each
+// validated the same way (nothing is appended if any record is refused).
+// The tail is read once and the chain computed here; a store implementing
+// AuditAppender takes the entries in one call.
+func (s *Service) AuditBatchTx(tx Tx, recs []AuditRecord) error {
+	for _, r := range recs {
+		switch {
+		case r.Actor == "" || r.Action == "":
+			return invalid("an audit entry needs an actor and an action")
+		case r.Reason == "":
+			return invalid("a reason is required")
+		case Action(r.Action).builtin():
+			return invalid("%q is one of rbac's own audit actions", r.Action)
+		}
+	}
+	if len(recs) == 0 {
+		return nil
+	}
+	var seq uint64
+	var prev string
+	last, err := tx.LastAudit()
+	switch {
+	case err == nil:
+		seq, prev = last.Seq, last.Hash
+	case !errors.Is(err, ErrNotFound):
+		return err
+	}
+	es := make([]AuditEntry, len(recs))
+	for i, r := range recs {
+		seq++
+		e := AuditEntry{Seq: seq, Prev: prev, Time: s.now(), Actor: r.Actor, Action: r.Action, Target: r.Target, Reason: r.Reason, Details: r.Details}
+		e.Hash = HashEntry(e)
+		es[i], prev = e, e.Hash
+	}
+	if a, ok := tx.(AuditAppender); ok {
+		return a.AppendAudits(es)
+	}
+	for _, e := range es {
+		if err := tx.AppendAudit(e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // ErrChainBroken: the audit log fails verification. The error is a
 // *ChainError naming the first bad entry.
 var ErrChainBroken = errors.New("rbac: audit chain broken")

@@ -35,8 +35,9 @@
 // Store().Update: CanTx asks the same rules against that transaction
 // (ActConvert is the conversion's own action), and AuditTx appends their
 // step to the chain the way the service does, so it is there exactly when
-// the transaction commits. rbac/sqlstore.SQLTx hands such a caller the SQL
-// transaction for its own tables.
+// the transaction commits (AuditBatchTx appends several at once, in one
+// statement on a store implementing AuditAppender). rbac/sqlstore.SQLTx
+// hands such a caller the SQL transaction for its own tables.
 //
 // # Errors
 //

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"database/sql"
 	"fmt"
+	"strings"
 
 	"github.com/rpkit-vn/rpkit/rbac"
 )
@@ -67,4 +68,54 @@ func (t *tx) AppendAudit(e rbac.AuditEntry) error {
 	_, err = t.c.exec(`INSERT INTO audit_log (`+auditCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		int64(e.Seq), tsArg(e.Time), e.Actor, e.Action, e.Target, e.Reason, details, e.Prev, e.Hash)
 	return t.c.fail(fmt.Sprintf("append audit entry %d", e.Seq), err)
+}
+
+var _ rbac.AuditAppender = (*tx)(nil)
+
+// auditChunk bounds the entries one INSERT carries (nine placeholders
+// each).
+const auditChunk = 500
+
+// AppendAudits implements rbac.AuditAppender: the same checks as
+// AppendAudit entry by entry — es[0] follows the stored tail, each entry
+// the one before — then multi-row INSERTs.
+func (t *tx) AppendAudits(es []rbac.AuditEntry) error {
+	if len(es) == 0 {
+		return nil
+	}
+	var lastSeq int64
+	var lastHash string
+	err := t.c.queryRow(`SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1`).Scan(&lastSeq, &lastHash)
+	if err != nil && err != sql.ErrNoRows {
+		return t.c.fail("audit tail", err)
+	}
+	seq, hash := uint64(lastSeq), lastHash
+	for _, e := range es {
+		if e.Seq != seq+1 || e.Prev != hash {
+			return fmt.Errorf("%w: audit entry %d does not follow entry %d", rbac.ErrConflict, e.Seq, seq)
+		}
+		seq, hash = e.Seq, e.Hash
+	}
+	for len(es) > 0 {
+		n := min(len(es), auditChunk)
+		args := make([]any, 0, 9*n)
+		for _, e := range es[:n] {
+			var details any
+			if e.Details != nil {
+				d, err := jsonArg(e.Details)
+				if err != nil {
+					return err
+				}
+				details = d
+			}
+			args = append(args, int64(e.Seq), tsArg(e.Time), e.Actor, e.Action, e.Target, e.Reason, details, e.Prev, e.Hash)
+		}
+		q := `INSERT INTO audit_log (` + auditCols + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)` +
+			strings.Repeat(`, (?, ?, ?, ?, ?, ?, ?, ?, ?)`, n-1)
+		if _, err := t.c.exec(q, args...); err != nil {
+			return t.c.fail(fmt.Sprintf("append audit entries %d–%d", es[0].Seq, es[n-1].Seq), err)
+		}
+		es = es[n:]
+	}
+	return nil
 }

@@ -87,7 +87,9 @@
 // record). The transaction stays the store's — its isolation, write lock
 // and retries apply to the application's statements too, and a retried
 // Update runs them again; SQLTx's comment says what that asks of the
-// caller.
+// caller. A caller about to check many accounts in one Update (a bulk
+// conversion's batch) reads their holdings and accounts ahead with
+// Prefetch, one query each instead of one per check.
 //
 // # PostgreSQL
 //
