@@ -15,7 +15,7 @@ import (
 // platform's guidance walks it, by the seeded admins of one province.
 
 // adminCSDLTitle is the CSDL-like app's header (main.go names it).
-const adminCSDLTitle = "Cơ sở dữ liệu thủ tục hành chính (CSDL)"
+const adminCSDLTitle = csdlTitle
 
 // adminAccount is the dev Vnconnect's account of a persona.
 func adminAccount(t *testing.T, s started, p platform.Persona) vnconnecttest.Account {
@@ -53,6 +53,24 @@ func adminSignIn(b *browser, s started, appURL, title string, acct vnconnecttest
 	signInOnLoginPage(b, s, acct, shot)
 	b.waitFor(heading("Thông tin tài khoản"))
 	b.see(acct.FullName)
+}
+
+// adminMenuCurrent is the app menu's entry named title, marked as the
+// current one (aria-current="page").
+func adminMenuCurrent(title string) chromedp.Search {
+	return chromedp.Search(`//nav[@aria-label="Chức năng"]//a[@aria-current="page" and normalize-space()=` + xpathString(title) + `]`)
+}
+
+// adminSystemMenu clicks the app menu's "Quản trị hệ thống" and checks
+// that its page lists screens, in the menu's words.
+func adminSystemMenu(b *browser, screens ...string) {
+	b.t.Helper()
+	b.click(chromedp.Search(`//nav[@aria-label="Chức năng"]//a[normalize-space()="Quản trị hệ thống"]`))
+	b.waitFor(heading("Quản trị hệ thống"))
+	b.waitFor(adminMenuCurrent("Quản trị hệ thống"))
+	for _, sc := range screens {
+		b.waitFor(link(sc))
+	}
 }
 
 // adminStatus is the role="status" message that says text.
@@ -141,6 +159,10 @@ func TestBrowserAdminQuantriAddActivateChangeUnitGrant(t *testing.T) {
 	b.waitFor(heading("Quản lý người dùng"))
 	adminFill(b, "ten", staff.Name)
 	b.click(button("Lọc"))
+	// The unfiltered list shows the newcomer too: wait for the filtered
+	// one, whose field carries the name in its HTML (typing sets only the
+	// field's live value, not the attribute).
+	b.waitFor(chromedp.Search(`//input[@id="ten" and @value=` + xpathString(staff.Name) + `]`))
 	b.waitFor(link(staff.Name))
 	b.see(dept, "Đã kích hoạt", "Quản trị đơn vị (cấp 2)")
 }
@@ -192,9 +214,11 @@ func TestBrowserAdminPAKNAddFromVnconnectWithGroup(t *testing.T) {
 	staff := pop.NewStaff[1]
 
 	adminSignIn(b, s, s.PAKNURL, paknTitle, adminAccount(t, s, pop.DeptAdmin), "vnconnect-login-dept-admin")
+	adminSystemMenu(b, "Quản trị người dùng", "Chuyển đổi tài khoản")
+	b.shot("pakn-system-admin")
 	b.click(link("Quản trị người dùng"))
 	b.waitFor(heading("Quản trị người dùng"))
-	b.see("Quản trị hệ thống")
+	b.waitFor(adminMenuCurrent("Quản trị hệ thống"))
 	b.shot("pakn-users")
 
 	b.click(link("Thêm mới vnconnect"))
@@ -223,9 +247,11 @@ func TestBrowserAdminCSDLAddFromVnconnect(t *testing.T) {
 	staff := pop.NewStaff[2]
 
 	adminSignIn(b, s, s.CSDLURL, adminCSDLTitle, adminAccount(t, s, pop.DeptAdmin), "vnconnect-login-csdl")
+	adminSystemMenu(b, "Người dùng")
+	b.shot("csdl-system-admin")
 	b.click(link("Người dùng"))
 	b.waitFor(heading("Người dùng"))
-	b.see("Quản trị hệ thống")
+	b.waitFor(adminMenuCurrent("Quản trị hệ thống"))
 	adminSearchAndSave(b, "Thêm mới từ vnconnect", "Tìm kiếm", "Lưu", "dien-thoai", staff.Phone, staff.Name,
 		"csdl-add-vnconnect")
 	b.see("Chưa kích hoạt")

@@ -62,13 +62,16 @@ func TestBrowserAgencyRegistersByCertificateAndOperatorApproves(t *testing.T) {
 	agencyRegistration(t, s, b)
 }
 
-// With three replicas of each app behind round-robin proxies, every step
+// With three replicas of each app behind round-robin proxies
+// (`-postgres DSN -redis ADDR -replicas 3`: each replica with its own
+// platform, pools and Redis clients, as a separate process), every step
 // of the registration lands on another replica than the one before: the
-// challenge, the verified identity waiting for confirmation and the
-// request must be shared state.
+// challenge, the verified identity waiting for "Đăng ký" and the request
+// must be shared state (Redis, PostgreSQL).
 func TestBrowserAgencyRegistrationAcrossReplicas(t *testing.T) {
+	parallelBrowser(t)
 	testenv.Chromium(t)
-	s, _ := startReplicas(t)
+	s := startSharedReplicas(t)
 	b := startBrowser(t)
 	agencyRegistration(t, s, b)
 	assertSpread(t, s, s.PortalURL)

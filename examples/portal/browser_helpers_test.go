@@ -19,8 +19,10 @@ import (
 
 const (
 	// testBudget bounds one browser test from its first click to its last
-	// assertion; the flows take a few seconds, so this only catches a hang.
-	testBudget = 30 * time.Second
+	// assertion; the flows take a few seconds alone, several times that
+	// with other browser tests running beside them on two busy cores
+	// (parallelBrowser), so this only catches a hang.
+	testBudget = 90 * time.Second
 	// stepTimeout bounds each wait or click, so that a missing element
 	// fails with its own name instead of eating the whole budget.
 	stepTimeout = 10 * time.Second
@@ -197,15 +199,24 @@ func (b *browser) mustBeUnder(prefix string) {
 
 // text is what a person sees on the page: the body's innerText, which
 // leaves out hidden elements, scripts and attribute values.
+//
+// A page that is being replaced (a navigation the last step started and
+// nothing waited for) has no JavaScript context to read from for a moment:
+// the read is tried again then, so it reads the page that follows.
 func (b *browser) text() string {
 	b.t.Helper()
 	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
 	defer cancel()
-	text, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("body")))
-	if err != nil {
-		b.fatalf("read page text: %v", err)
+	for {
+		text, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("body")))
+		if err == nil {
+			return text
+		}
+		if !strings.Contains(err.Error(), "Cannot find context with specified id") || ctx.Err() != nil {
+			b.fatalf("read page text: %v", err)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
-	return text
 }
 
 // see asserts that each of want is visible on the page.

@@ -52,17 +52,10 @@ func paknAccount(t *testing.T, s started, p platform.Persona) vnconnecttest.Acco
 // login page, and signs p in there; it waits for PAKN's page.
 func paknSignIn(b *browser, s started, p platform.Persona, path, shot string) {
 	b.t.Helper()
-	paknSignInTo(b, s, p, path, shot)
-	b.waitFor(appHeader(paknTitle))
-	b.mustBeUnder(s.PAKNURL + path)
-}
-
-// paknSignInTo is paknSignIn for a page without PAKN's header (migrate's
-// own linking page).
-func paknSignInTo(b *browser, s started, p platform.Persona, path, shot string) {
-	b.t.Helper()
 	b.open(s.PAKNURL + path)
 	signInOnLoginPage(b, s, paknAccount(b.t, s, p), shot)
+	b.waitFor(appHeader(paknTitle))
+	b.mustBeUnder(s.PAKNURL + path)
 }
 
 // paknSignOut signs the person out from PAKN's home (single logout).
@@ -71,6 +64,24 @@ func paknSignOut(b *browser, s started) {
 	b.open(s.PAKNURL + "/")
 	b.click(button(logout))
 	b.waitFor(link(loginOIDC))
+}
+
+// paknMenu is the app menu's entry named title.
+func paknMenu(title string) chromedp.Search {
+	return chromedp.Search(`//nav[@aria-label="Chức năng"]//a[normalize-space()=` + xpathString(title) + `]`)
+}
+
+// paknConvertScreen walks the admin's way to "Chuyển đổi tài khoản":
+// signed in at "Quản trị hệ thống", then the screen it lists.
+func paknConvertScreen(b *browser, s started, admin platform.Persona) {
+	b.t.Helper()
+	paknSignIn(b, s, admin, "/ho-so", "vnconnect-login-admin")
+	b.click(paknMenu("Quản trị hệ thống"))
+	b.waitFor(heading("Quản trị hệ thống"))
+	b.shot("pakn-system-admin")
+	b.click(link("Chuyển đổi tài khoản"))
+	b.waitFor(heading("Chuyển đổi tài khoản"))
+	b.waitFor(chromedp.Search(`//nav[@aria-label="Chức năng"]//a[@aria-current="page" and normalize-space()="Quản trị hệ thống"]`))
 }
 
 // paknType replaces the text of the input with id.
@@ -146,6 +157,13 @@ func TestBrowserPAKNFeedbackSubmitAndAnswer(t *testing.T) {
 	b.waitFor(alert())
 	b.see("chưa được thêm vào hệ thống PAKN")
 	b.shot("pakn-process-refused")
+	// Nor an admin: "Quản trị hệ thống" says so and lists nothing.
+	b.click(paknMenu("Quản trị hệ thống"))
+	b.waitFor(heading("Quản trị hệ thống"))
+	b.waitFor(alert())
+	b.see("Bạn không có quyền quản trị trên hệ thống Phản ánh, kiến nghị")
+	b.dontSee("Quản trị người dùng", "Chuyển đổi tài khoản")
+	b.shot("pakn-system-admin-refused")
 	paknSignOut(b, s)
 
 	// A processor of the department takes the case and answers it.
@@ -192,8 +210,7 @@ func TestBrowserPAKNConvertLegacyAccount(t *testing.T) {
 	b.shot("pakn-legacy-login-before")
 
 	// Quản trị hệ thống → Chuyển đổi tài khoản, as the department's admin.
-	paknSignIn(b, s, admin, pakn.PathConvert, "vnconnect-login-admin")
-	b.waitFor(heading("Chuyển đổi tài khoản"))
+	paknConvertScreen(b, s, admin)
 	paknType(b, "tk", legacy.Username)
 	b.click(button("Tra cứu tài khoản username/password"))
 	b.waitFor(labelFor(legacy.Username))
@@ -212,7 +229,9 @@ func TestBrowserPAKNConvertLegacyAccount(t *testing.T) {
 	b.shot("pakn-convert-refused-group")
 	b.click(link("Quay lại tra cứu"))
 
-	// Then the heir.
+	// Then the heir. (The refusal's page has the same heading: wait for
+	// the search form.)
+	b.waitFor(button("Tra cứu tài khoản Vnconnect"))
 	b.waitFor(heading("Chuyển đổi tài khoản"))
 	b.do("the legacy account is still chosen", checkedRadio("nguon", legacy.Username))
 	paknType(b, "q", legacy.Heir.Name)
@@ -256,8 +275,7 @@ func TestBrowserPAKNConvertVnconnectToVnconnect(t *testing.T) {
 		t.Fatal("no seeded cases for Outgoing")
 	}
 
-	paknSignIn(b, s, admin, pakn.PathConvert, "vnconnect-login-admin")
-	b.waitFor(heading("Chuyển đổi tài khoản"))
+	paknConvertScreen(b, s, admin)
 	b.click(link("Chuyển đổi từ tài khoản Vnconnect sang tài khoản Vnconnect khác"))
 	b.waitFor(button("Tra cứu tài khoản Vnconnect cần chuyển đổi"))
 	paknType(b, "tk", out.Name)
@@ -307,10 +325,14 @@ func TestBrowserPAKNSelfServiceLink(t *testing.T) {
 	legacy := s.Pop.Legacy[1]
 	cases := paknCasesOf(s, legacy.Username)
 
-	// The heir proves the old account once, with its password.
-	paknSignInTo(b, s, legacy.Heir, pakn.PathLink, "vnconnect-login-heir")
+	// The heir proves the old account once, with its password, on a page
+	// in the app's frame: its header and menu, the entry marked current.
+	paknSignIn(b, s, legacy.Heir, pakn.PathLink, "vnconnect-login-heir")
 	b.waitFor(heading("Liên kết tài khoản cũ"))
 	b.mustBeAt(s.PAKNURL + pakn.PathLink)
+	b.waitFor(chromedp.Search(`//nav[@aria-label="Chức năng"]//a[@aria-current="page" and normalize-space()="Liên kết tài khoản cũ"]`))
+	b.see(legacy.Heir.Name, "Xử lý phản ánh")
+	b.shot("pakn-link-page")
 	paknType(b, "username", legacy.Username)
 	paknType(b, "password", "sai-mat-khau")
 	b.click(button("Liên kết"))

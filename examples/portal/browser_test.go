@@ -18,6 +18,7 @@ import (
 const (
 	portalTitle = "Cổng thông tin điện tử"
 	paknTitle   = "Phản ánh, kiến nghị (PAKN)"
+	csdlTitle   = "Cơ sở dữ liệu thủ tục hành chính (CSDL)"
 )
 
 const (
@@ -27,13 +28,16 @@ const (
 	accountList = "Chọn tài khoản thử nghiệm" // the dev login page's legend
 )
 
-// startForBrowser starts the demo and a browser. Chromium is looked for
+// startForBrowser runs t in parallel with the other browser tests (at
+// most a few at once: parallelBrowser), and starts the demo and a
+// browser. Chromium is looked for
 // first, so that a machine without it skips before any server starts; it
 // is started last, so that it closes first: the servers' Shutdown would
 // otherwise wait out the connections Chromium opens ahead of time (Go
 // counts a new, unused connection as idle only after 5 s).
 func startForBrowser(t *testing.T) (started, *browser) {
 	t.Helper()
+	parallelBrowser(t)
 	testenv.Chromium(t)
 	s, _ := startPortal(t)
 	b := startBrowser(t)
@@ -62,6 +66,9 @@ func portalStillSignedIn(b *browser, s started, acct vnconnecttest.Account) {
 	b.see("Xin chào, "+acct.FullName, "Bạn đã đăng nhập")
 }
 
+// TestBrowserOIDCLoginSSOAndSingleLogout: log in on the portal, open PAKN
+// and CSDL without logging in again, log out on CSDL, and all three are
+// logged out.
 func TestBrowserOIDCLoginSSOAndSingleLogout(t *testing.T) {
 	s, b := startForBrowser(t)
 	acct := s.Fake.Accounts()[0]
@@ -95,27 +102,53 @@ func TestBrowserOIDCLoginSSOAndSingleLogout(t *testing.T) {
 	b.see(acct.FullName, acct.TechID)
 	b.shot("pakn-profile-sso")
 
-	// Signing in to PAKN must leave the portal's own session alone. Its
-	// home page greets without a login round trip (the profile page would
-	// hide a lost session by signing in again silently), so this is what
-	// makes the single logout below prove something for the portal.
-	portalStillSignedIn(b, s, acct)
+	// And from PAKN's header to the CSDL app: signed in there too, still
+	// without a login page.
+	before = b.historyLen()
+	b.click(link(csdlTitle))
+	b.waitFor(appHeader(csdlTitle))
+	b.waitFor(heading("Thông tin tài khoản"))
+	b.mustBeAt(s.CSDLURL + "/ho-so")
+	if n := b.historyLen(); n != before+1 {
+		t.Fatalf("SSO into CSDL showed %d pages, want 1 (no login page)", n-before)
+	}
+	b.see(acct.FullName, acct.TechID)
+	b.shot("csdl-profile-sso")
 
-	// Single logout from PAKN: Vnconnect ends its session, tells the portal
-	// over the back channel, and its logged-out page sends the browser
-	// back to PAKN's home by script.
+	// Signing in to PAKN and CSDL must leave the other apps' sessions
+	// alone. Their home pages greet without a login round trip (a profile
+	// page would hide a lost session by signing in again silently), so
+	// this is what makes the single logout below prove something.
+	portalStillSignedIn(b, s, acct)
 	b.open(s.PAKNURL + "/")
+	b.waitFor(appHeader(paknTitle))
+	b.see("Xin chào, "+acct.FullName, "Bạn đã đăng nhập")
+
+	// Single logout from CSDL: Vnconnect ends its session, tells the
+	// portal and PAKN over the back channel, and its logged-out page sends
+	// the browser back to CSDL's home by script.
+	b.open(s.CSDLURL + "/")
 	b.waitFor(heading("Xin chào"))
 	b.click(button(logout))
 	b.waitFor(link(loginOIDC))
-	b.mustBeAt(s.PAKNURL + "/")
+	b.mustBeAt(s.CSDLURL + "/")
 	b.dontSee(acct.TechID, "Xin chào")
-	b.shot("pakn-logged-out")
+	b.shot("csdl-logged-out")
 
-	b.open(s.PortalURL + "/")
-	b.waitFor(link(loginOIDC))
-	b.dontSee(acct.TechID, "Xin chào")
-	b.shot("portal-logged-out")
+	for _, app := range []struct{ url, title, shot string }{
+		{s.PAKNURL, paknTitle, "pakn-logged-out"}, {s.PortalURL, portalTitle, "portal-logged-out"},
+	} {
+		b.open(app.url + "/")
+		b.waitFor(appHeader(app.title))
+		b.waitFor(link(loginOIDC))
+		b.dontSee(acct.TechID, "Xin chào")
+		b.shot(app.shot)
+	}
+
+	// Vnconnect's own session ended too: a protected page asks again.
+	b.open(s.PAKNURL + "/ho-so")
+	b.waitFor(legend(accountList))
+	b.mustBeUnder(s.VnconnectURL + "/")
 }
 
 func TestBrowserSAMLLoginAndSingleLogout(t *testing.T) {

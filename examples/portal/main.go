@@ -22,12 +22,15 @@
 //
 //	go run ./examples/portal -redis 127.0.0.1:6379 -replicas 3
 //
-// keeps the apps' sessions, pending logins, replay caches and certificate
-// challenges in Redis (under a fresh key prefix each run) and runs each app
-// three times behind a round-robin proxy on its usual address: every
-// request of a login lands on another replica, and it works because the
-// state is shared. With -postgres too, every replica opens its own pool on
-// the same database, as separate processes would.
+// keeps the apps' sessions, pending logins, replay caches, certificate
+// challenges, agency registrations awaiting confirmation and
+// password-attempt limits (legacy login, self-service linking) in Redis
+// (under a fresh key prefix each run) and runs each app three times behind
+// a round-robin proxy on its usual address: every request of a login lands
+// on another replica, and it works because the state is shared. With
+// -postgres too, every replica has its own platform, as separate
+// processes would: its own pool on the same database, its own Redis
+// clients, nothing shared in memory.
 package main
 
 import (
@@ -44,6 +47,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/rpkit-vn/rpkit/examples/portal/internal/agency"
 	"github.com/rpkit-vn/rpkit/examples/portal/internal/platform"
 	"github.com/rpkit-vn/rpkit/vnconnect"
 	"github.com/rpkit-vn/rpkit/vnconnect/vnconnecttest"
@@ -64,7 +68,11 @@ type started struct {
 	Fake                                      *vnconnecttest.Server
 	Pop                                       *platform.Population
 	Platform                                  *platform.Platform // the first instance's
-	Mode                                      string             // the banner's mode line
+	// Replicas are the other replicas' own platforms (with -postgres and
+	// -replicas: one per replica after the first, as separate processes
+	// would have); nil otherwise.
+	Replicas []*platform.Platform
+	Mode     string // the banner's mode line
 	// Served reports, for an app's public URL, how many requests the
 	// round-robin proxy sent to each replica; nil without -replicas.
 	Served func(appURL string) []int64
@@ -94,7 +102,7 @@ func run(ctx context.Context, args []string, out io.Writer, ready func(started))
 	idpAddr := fs.String("vnconnect-addr", "127.0.0.1:8090", "dev Vnconnect listen address")
 	pgDSN := fs.String("postgres", "", "keep rights and app data in the PostgreSQL at `DSN` (a fresh schema, dropped at exit) instead of a temporary SQLite file")
 	dataDir := fs.String("data", "", "keep the SQLite database in `DIR` (reused, and seeded only once) instead of a temporary directory")
-	redisAddr := fs.String("redis", "", "keep sessions, pending logins, replay caches and challenges in the Redis at `ADDR` (host:port) instead of memory")
+	redisAddr := fs.String("redis", "", "keep sessions, pending logins, replay caches, challenges and password-attempt limits in the Redis at `ADDR` (host:port) instead of memory")
 	replicas := fs.Int("replicas", 1, "run each app `N` times behind a round-robin proxy on its address (needs -redis)")
 	verbose := fs.Bool("v", false, "log protocol failures to stderr")
 	if err := fs.Parse(args); err != nil {
@@ -199,7 +207,7 @@ func run(ctx context.Context, args []string, out io.Writer, ready func(started))
 	}
 	pcfg := platform.Config{Postgres: *pgDSN, Dir: *dataDir, Audience: apps[0].url}
 	if backend != nil {
-		pcfg.NonceStores = backend.nonces
+		pcfg.NonceStores, pcfg.Limiters = backend.nonces, backend.limiter
 	}
 	areaData(&pcfg)
 	plat, err := platform.Open(ctx, pcfg, pop, dir)
@@ -288,7 +296,7 @@ func run(ctx context.Context, args []string, out io.Writer, ready func(started))
 	printBanner(out, mode, dataLine, apps, idpURL, pop)
 	if ready != nil {
 		st := started{PortalURL: apps[0].url, PAKNURL: apps[1].url, CSDLURL: apps[2].url, VnconnectURL: idpURL,
-			Fake: fake, Pop: pop, Platform: plat, Mode: mode}
+			Fake: fake, Pop: pop, Platform: plat, Replicas: replicaPlatforms, Mode: mode}
 		if *replicas > 1 {
 			st.Served = func(appURL string) []int64 {
 				for _, a := range apps {
@@ -367,9 +375,10 @@ func printBanner(out io.Writer, mode, dataLine string, apps []*rp, idpURL string
 	fmt.Fprintf(out, "\nWalk-through:\n")
 	steps := []string{
 		fmt.Sprintf("Portal as %s (Admin của Tỉnh): Quản lý người dùng → Thêm mới → Tìm kiếm trên Vnconnect (CCCD %s) → Lưu vào hệ thống → Kích hoạt → Thay đổi đơn vị → Gán quyền.", pop.ProvinceAdmin.Name, pop.NewStaff[0].CCCD),
-		fmt.Sprintf("Portal as %s (an unregistered agency): register with its certificate; then as %s (operator): approve.", pop.Unregistered().Name, pop.Operator.Name),
+		fmt.Sprintf("Portal as %s (an unregistered agency): Đăng ký quản trị cấp cao, signed in the simulated signing plugin (demo only, PIN %s); then as %s (operator): Phê duyệt đăng ký quản trị.", pop.Unregistered().Name, agency.DemoPIN, pop.Operator.Name),
 		fmt.Sprintf("Portal as %s (cấp 3): try a user of another commune — refused with a clear message.", pop.CommuneAdmin.Name),
-		fmt.Sprintf("PAKN as a citizen (%s): send feedback; as %s: Quản trị hệ thống → Quản trị người dùng → Thêm mới vnconnect; Chuyển đổi tài khoản.", pop.Citizens[0].Name, pop.DeptAdmin.Name),
+		fmt.Sprintf("Portal as %s: Nhập phiếu thay đổi — an XLSX change form (STT, Phân hệ cần bổ sung CCVC xử lý, Họ và tên CCVC, Số CMND/CCCD, Ghi chú) listing new staff above.", pop.DeptAdmin.Name),
+		fmt.Sprintf("PAKN as a citizen (%s): send feedback; as %s: Quản trị hệ thống → Quản trị người dùng → Thêm mới vnconnect; Quản trị hệ thống → Chuyển đổi tài khoản.", pop.Citizens[0].Name, pop.DeptAdmin.Name),
 		fmt.Sprintf("CSDL as %s: Quản trị hệ thống → Người dùng → Thêm mới từ vnconnect.", pop.DeptAdmin.Name),
 	}
 	for i, s := range steps {

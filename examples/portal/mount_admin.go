@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/rpkit-vn/rpkit/examples/portal/internal/admin"
+	"github.com/rpkit-vn/rpkit/examples/portal/internal/sysadmin"
 	"github.com/rpkit-vn/rpkit/examples/portal/internal/ui"
 	"github.com/rpkit-vn/rpkit/rbac"
 )
@@ -23,13 +24,13 @@ func adminConfig(kind appKind) (admin.Config, bool) {
 			Search: admin.SearchFields{Email: true}}, true
 	case kindPAKN:
 		return admin.Config{Subsystem: rbac.SubsystemPAKN,
-			Labels: admin.Labels{Section: "Quản trị hệ thống", Title: "Quản trị người dùng", Add: "Thêm mới vnconnect",
+			Labels: admin.Labels{Section: sysadmin.DefaultTitle, SectionURL: sysadmin.DefaultPath, Title: "Quản trị người dùng", Add: "Thêm mới vnconnect",
 				Search: "Tìm kiếm", Save: "Lưu", Unit: "Cơ quan quản lý"},
 			Search:    admin.SearchFields{Name: true, AccountType: true},
 			WithGroup: true, Group: rbac.GroupUnitAdmins}, true
 	case kindCSDL:
 		return admin.Config{Subsystem: rbac.SubsystemCSDL,
-			Labels: admin.Labels{Section: "Quản trị hệ thống", Title: "Người dùng", Add: "Thêm mới từ vnconnect",
+			Labels: admin.Labels{Section: sysadmin.DefaultTitle, SectionURL: sysadmin.DefaultPath, Title: "Người dùng", Add: "Thêm mới từ vnconnect",
 				Search: "Tìm kiếm", Save: "Lưu", Unit: "Đơn vị"},
 			Search: admin.SearchFields{AccountType: true}}, true
 	}

@@ -3,14 +3,11 @@ package main
 import (
 	"crypto/x509"
 	"net/http"
-	"sync"
-	"time"
 
 	"github.com/rpkit-vn/rpkit/examples/portal/internal/agency"
 	"github.com/rpkit-vn/rpkit/examples/portal/internal/changeimport"
 	"github.com/rpkit-vn/rpkit/examples/portal/internal/platform"
 	"github.com/rpkit-vn/rpkit/examples/portal/internal/ui"
-	"github.com/rpkit-vn/rpkit/pki"
 	"github.com/rpkit-vn/rpkit/rbac/changeform"
 )
 
@@ -28,7 +25,7 @@ func mountAgency(mux *http.ServeMux, env appEnv) ([]ui.Link, error) {
 	screens, err := agency.New(agency.Config{
 		RBAC:         p.RBAC,
 		Challenger:   p.Challenger,
-		Pending:      agencyPending(p.Pop),
+		Pending:      p.NonceStore(agencyPendingPurpose),
 		Frame:        env.Frame,
 		VerifyCSRF:   env.Auth.VerifyCSRF,
 		RequireLogin: env.Auth.RequireLogin,
@@ -83,21 +80,8 @@ func agencyIntermediates(a platform.Agency) []*x509.Certificate {
 	return out
 }
 
-// agencyPending keeps the registrations verified but not yet confirmed.
-// Replicas run in this process and share the population, so one store
-// per population serves all of them whichever replica a request reaches.
-func agencyPending(pop *platform.Population) pki.NonceStore {
-	agencyPendingMu.Lock()
-	defer agencyPendingMu.Unlock()
-	if s, ok := agencyPendingStores[pop]; ok {
-		return s
-	}
-	s := pki.NewMemoryNonceStore(time.Now, 10_000)
-	agencyPendingStores[pop] = s
-	return s
-}
-
-var (
-	agencyPendingMu     sync.Mutex
-	agencyPendingStores = map[*platform.Population]pki.NonceStore{}
-)
+// agencyPendingPurpose names the store of the registrations verified but
+// not yet confirmed: the platform's single-use store for it is in Redis
+// with -redis, so that "Đăng ký" may reach another replica (or process)
+// than the one that verified the signature.
+const agencyPendingPurpose = "agency-pending"

@@ -29,20 +29,32 @@ func mountPAKN(mux *http.ServeMux, env appEnv) ([]ui.Link, error) {
 	}
 	var link http.Handler
 	if p.Linker != nil {
+		// pakn mounts it behind RequireLogin, inside the app's frame.
 		lh, err := migrate.NewLinkHandler(migrate.LinkHandlerConfig{
 			Linker:   p.Linker,
 			Identity: func(r *http.Request) (*vnconnect.Identity, bool) { return web.IdentityFrom(r.Context()) },
 			CSRF:     env.Auth,
 			Done:     pakn.PathProcess,
+			Template: pakn.LinkTemplate,
 		})
 		if err != nil {
 			return nil, err
 		}
-		link = env.Auth.RequireLogin(lh)
+		link = lh
+	}
+	// The legacy login's attempt limits: in Redis with -redis, so that
+	// replicas count one person's guesses together.
+	users, err := p.Limiter("pakn-legacy-users", migrate.DefaultUserPolicy)
+	if err != nil {
+		return nil, err
+	}
+	clients, err := p.Limiter("pakn-legacy-clients", migrate.DefaultClientPolicy)
+	if err != nil {
+		return nil, err
 	}
 	s, err := pakn.New(pakn.Config{
 		DB: p.DB, Dialect: p.Dialect, RBAC: p.RBAC, Convert: p.Convert,
-		Legacy: legacy, Link: link,
+		Legacy: legacy, Link: link, LegacyUsers: users, LegacyClients: clients,
 		Auth: env.Auth, Frame: env.Frame,
 	})
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+	"github.com/rpkit-vn/rpkit/migrate"
 	"github.com/rpkit-vn/rpkit/pki"
 	"github.com/rpkit-vn/rpkit/vnconnect"
 	"github.com/rpkit-vn/rpkit/vnconnect/saml"
@@ -82,6 +83,12 @@ func (rb *redisBackend) storesFor(appID string) (stores, error) {
 // shares: a challenge issued by one replica may be answered on another.
 func (rb *redisBackend) nonces(purpose string) pki.NonceStore {
 	return redisNonces{c: rb.client(), prefix: rb.prefix + "-" + purpose + "-"}
+}
+
+// limiter returns a password-attempt limiter for purpose that every
+// replica shares: the same keys, counted by one Lua script per attempt.
+func (rb *redisBackend) limiter(purpose string, policy migrate.LimitPolicy) (migrate.Limiter, error) {
+	return migrate.NewRedisLimiter(rb.client(), migrate.RedisLimiterOptions{Policy: policy, Prefix: rb.prefix + "-" + purpose})
 }
 
 // redisNonces is a pki.NonceStore in Redis: SET NX with the challenge's

@@ -18,8 +18,9 @@ import (
 // quantri-like console's words (DefaultLabels).
 type Labels struct {
 	// Section is the menu the screens sit under ("Quản trị hệ thống"),
-	// shown as a breadcrumb; "" for none.
-	Section string
+	// shown as a breadcrumb; "" for none. SectionURL, if set, is that
+	// menu's page, linked from the breadcrumb.
+	Section, SectionURL string
 	// Title is the menu entry and the list's heading ("Quản lý người dùng").
 	Title string
 	// Add opens the add screen ("Thêm mới", "Thêm mới vnconnect").

@@ -6,7 +6,7 @@ import "github.com/rpkit-vn/rpkit/examples/portal/internal/ui"
 // the screen's own data is .Data.Body. Forms that change something POST
 // with the session's CSRF token in the "csrf" field.
 var tpl = ui.Templates(`
-{{define "admin-crumb"}}{{with .Data.Labels.Section}}<nav aria-label="Vị trí"><p>{{.}} › <a href="{{$.Data.Prefix}}">{{$.Data.Labels.Title}}</a></p></nav>{{end}}{{end}}
+{{define "admin-crumb"}}{{with .Data.Labels.Section}}<nav aria-label="Vị trí"><p>{{with $.Data.Labels.SectionURL}}<a href="{{.}}">{{$.Data.Labels.Section}}</a>{{else}}{{.}}{{end}} › <a href="{{$.Data.Prefix}}">{{$.Data.Labels.Title}}</a></p></nav>{{end}}{{end}}
 
 {{define "admin-csrf"}}<input type="hidden" name="csrf" value="{{.}}">{{end}}
 

@@ -46,7 +46,10 @@ type Config struct {
 	// username and per client address; defaults: migrate.MemoryLimiters
 	// with migrate's default policies (per process).
 	LegacyUsers, LegacyClients migrate.Limiter
-	// Link, when set, is mounted at LinkPath ("Liên kết tài khoản cũ").
+	// Link, when set, is mounted at PathLink ("Liên kết tài khoản cũ")
+	// behind RequireLogin, inside the app's frame: a migrate.LinkHandler
+	// built with Template: LinkTemplate, which renders only the page's
+	// body.
 	Link http.Handler
 
 	Auth  Auth
@@ -142,9 +145,10 @@ func (s *Screens) Mount(mux *http.ServeMux) []ui.Link {
 		nav = append(nav, ui.Link{Title: "Chuyển đổi tài khoản", URL: PathConvert})
 	}
 	if s.cfg.Link != nil {
-		mux.Handle(PathLink, s.cfg.Link)
-		mux.Handle(PathLink+"/", s.cfg.Link)
-		nav = append(nav, ui.Link{Title: "Liên kết tài khoản cũ", URL: PathLink})
+		link := s.cfg.Auth.RequireLogin(s.framed(s.cfg.Link))
+		mux.Handle(PathLink, link)
+		mux.Handle(PathLink+"/", link)
+		nav = append(nav, ui.Link{Title: linkTitle, URL: PathLink})
 	}
 	if s.cfg.Legacy != nil {
 		mux.HandleFunc("GET "+PathLegacyLogin, s.legacyForm)

@@ -6,6 +6,8 @@ import "github.com/rpkit-vn/rpkit/examples/portal/internal/ui"
 var tpl = ui.Templates(`
 {{define "message"}}{{template "head" .}}<h1>{{.Title}}</h1>{{template "foot" .}}{{end}}
 
+{{define "framed"}}{{template "head" .}}{{.Data}}{{template "foot" .}}{{end}}
+
 {{define "cases"}}<table>
 <thead><tr><th scope="col">Số</th><th scope="col">Tiêu đề</th><th scope="col">Đơn vị tiếp nhận</th><th scope="col">Người gửi</th><th scope="col">Trạng thái</th><th scope="col">Ngày gửi</th></tr></thead>
 <tbody>{{range .}}<tr><td>{{.ID}}</td><td>{{.Title}}</td><td>{{.UnitName}}</td><td>{{.CitizenName}}</td><td>{{.State}}</td><td>{{.CreatedAt.Format "02/01/2006"}}</td></tr>
@@ -84,7 +86,7 @@ var tpl = ui.Templates(`
 {{end}}{{end}}
 
 {{define "convert"}}{{template "head" .}}
-<p><a href="/quan-tri/nguoi-dung">Quản trị hệ thống</a> → Chuyển đổi tài khoản</p>
+<nav aria-label="Vị trí"><p><a href="/quan-tri/">Quản trị hệ thống</a> › Chuyển đổi tài khoản</p></nav>
 <h1>Chuyển đổi tài khoản</h1>
 <p>Chuyển tài khoản username/password sang tài khoản Vnconnect, hoặc chuyển đổi từ tài khoản Vnconnect này sang tài khoản Vnconnect khác khi thay đổi cán bộ. Lưu ý: thao tác chuyển đổi chỉ thực hiện thành công khi 2 tài khoản cùng đơn vị, nhóm người dùng.</p>
 <nav aria-label="Loại chuyển đổi"><a href="{{.Data.LegacyURL}}"{{if .Data.Legacy}} aria-current="page"{{end}}>Chuyển đổi tài khoản username/password sang Vnconnect</a>

@@ -46,7 +46,7 @@ type Platform struct {
 	Where string
 
 	cfg     Config
-	nonces  *nonceStores // shared with replicas
+	nonces  *nonceStores // this Platform's single-use stores and limiters
 	dsn     string       // PostgreSQL: the DSN with this run's search_path
 	cleanup []func()
 	once    sync.Once
@@ -72,9 +72,16 @@ type Config struct {
 	// NonceStores makes the single-use stores the screens keep pending
 	// state in (certificate-login challenges, registrations awaiting
 	// confirmation), one per purpose; Redis with -redis, so that every
-	// replica sees them. Nil means one in memory per purpose, shared by
-	// the Platform and its replicas (one process).
+	// replica sees them. Nil (or a nil store) means one in memory per
+	// purpose, for this Platform only: a Replica has its own, as another
+	// process would.
 	NonceStores func(purpose string) pki.NonceStore
+	// Limiters makes the attempt limiters of password checks (the
+	// Linker's, the legacy login's), one per purpose with its policy;
+	// migrate.RedisLimiter with -redis, so that replicas count attempts
+	// together. Nil means migrate.MemoryLimiters, for this Platform only
+	// (a Replica has its own, as another process would).
+	Limiters func(purpose string, policy migrate.LimitPolicy) (migrate.Limiter, error)
 
 	// AppSchema creates the apps' own tables (PAKN's feedback…) in the
 	// database. Each runs at every Open and must be idempotent.
@@ -95,7 +102,7 @@ func Open(ctx context.Context, cfg Config, pop *Population, dir vnconnect.Direct
 	if pop == nil || dir == nil {
 		return nil, errors.New("platform: a population and a directory are required")
 	}
-	p := &Platform{cfg: cfg, Pop: pop, Directory: dir, nonces: &nonceStores{make: cfg.NonceStores, stores: map[string]pki.NonceStore{}}}
+	p := &Platform{cfg: cfg, Pop: pop, Directory: dir, nonces: newNonceStores(cfg)}
 	if err := p.open(ctx); err != nil {
 		p.Close()
 		return nil, err
@@ -113,9 +120,13 @@ func Open(ctx context.Context, cfg Config, pop *Population, dir vnconnect.Direct
 
 // Replica opens another Platform on the same database, as another process
 // of the same app would: its own connection pool, rights service,
-// converter and verifier. It does not seed. Close it before p.
+// converter and verifier, and its own single-use stores and limiters —
+// over the same Redis keys when Config's NonceStores and Limiters share
+// them, in its own memory otherwise, exactly as a separate process (so a
+// store left in memory shows up as a flow that fails across replicas). It
+// does not seed. Close it before p.
 func (p *Platform) Replica(ctx context.Context) (*Platform, error) {
-	r := &Platform{cfg: p.cfg, Pop: p.Pop, Directory: p.Directory, dsn: p.dsn, Where: p.Where, nonces: p.nonces}
+	r := &Platform{cfg: p.cfg, Pop: p.Pop, Directory: p.Directory, dsn: p.dsn, Where: p.Where, nonces: newNonceStores(p.cfg)}
 	var err error
 	if p.Dialect == migrate.Postgres {
 		err = r.attachPostgres(ctx, p.dsn)
@@ -261,7 +272,15 @@ func (p *Platform) build() error {
 	if err != nil {
 		return err
 	}
-	if p.Linker, err = migrate.NewLinker(migrate.LinkerConfig{Converter: p.Convert}); err != nil {
+	users, err := p.Limiter("link-users", migrate.DefaultUserPolicy)
+	if err != nil {
+		return err
+	}
+	clients, err := p.Limiter("link-clients", migrate.DefaultClientPolicy)
+	if err != nil {
+		return err
+	}
+	if p.Linker, err = migrate.NewLinker(migrate.LinkerConfig{Converter: p.Convert, Users: users, Clients: clients}); err != nil {
 		return err
 	}
 	var clock func() time.Time
@@ -286,8 +305,10 @@ func (p *Platform) build() error {
 }
 
 // NonceStore returns the single-use store for purpose (a short name:
-// "pki-challenge", "agency-pending"…): the same store for every instance
-// and replica of the demo, in Redis when the demo runs with -redis.
+// "pki-challenge", "agency-pending"…): in Redis when the demo runs with
+// -redis (each replica's Platform with its own client, all on the same
+// keys, so every replica sees the same entries), otherwise in this
+// Platform's memory.
 func (p *Platform) NonceStore(purpose string) pki.NonceStore {
 	n := p.nonces
 	n.mu.Lock()
@@ -310,9 +331,39 @@ func (p *Platform) NonceStore(purpose string) pki.NonceStore {
 	return s
 }
 
-// nonceStores is the NonceStore cache a Platform shares with its replicas.
+// Limiter returns the attempt limiter for purpose ("link-users",
+// "pakn-legacy-users"…) with policy: a migrate.RedisLimiter under -redis
+// (every replica counts on the same keys), otherwise a MemoryLimiter of
+// this Platform's. One limiter per purpose: a later call returns it,
+// whatever its policy.
+func (p *Platform) Limiter(purpose string, policy migrate.LimitPolicy) (migrate.Limiter, error) {
+	n := p.nonces
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if l, ok := n.limiters[purpose]; ok {
+		return l, nil
+	}
+	var l migrate.Limiter = migrate.NewMemoryLimiter(policy, 0)
+	if p.cfg.Limiters != nil {
+		var err error
+		if l, err = p.cfg.Limiters(purpose, policy); err != nil {
+			return nil, fmt.Errorf("platform: limiter %s: %w", purpose, err)
+		}
+	}
+	n.limiters[purpose] = l
+	return l, nil
+}
+
+// nonceStores caches a Platform's single-use stores and limiters by
+// purpose. Each Platform (each replica) has its own, hence its own Redis
+// clients, as separate processes would.
 type nonceStores struct {
-	mu     sync.Mutex
-	make   func(purpose string) pki.NonceStore
-	stores map[string]pki.NonceStore
+	mu       sync.Mutex
+	make     func(purpose string) pki.NonceStore
+	stores   map[string]pki.NonceStore
+	limiters map[string]migrate.Limiter
+}
+
+func newNonceStores(cfg Config) *nonceStores {
+	return &nonceStores{make: cfg.NonceStores, stores: map[string]pki.NonceStore{}, limiters: map[string]migrate.Limiter{}}
 }
