@@ -109,21 +109,22 @@ func (c *Converter) bulkBatch(ctx context.Context, job string, batch []*bulkRow,
 		if err != nil {
 			return err
 		}
-		cvs, err := c.convertBatch(ctx, q, tx, reqs)
-		if err != nil {
-			return err
-		}
-		done := make([]*bulkRow, len(batch))
-		for i, r := range batch {
-			if cvs[i].State != StateDone {
-				return errBatch
+		// The row states go with the batch's last statements.
+		_, err = c.convertBatch(ctx, q, tx, reqs, func(p *pipe, cvs []*Conversion) error {
+			done := make([]*bulkRow, len(batch))
+			for i, r := range batch {
+				if cvs[i].State != StateDone {
+					return errBatch
+				}
+				ids[i] = cvs[i].ID
+				d := *r
+				settle(&d, RowDone, cvs[i].ID, nil)
+				done[i] = &d
 			}
-			ids[i] = cvs[i].ID
-			d := *r
-			settle(&d, RowDone, cvs[i].ID, nil)
-			done[i] = &d
-		}
-		return c.writeRowsIn(ctx, q, job, done)
+			c.writeRowsQueued(p, job, done)
+			return nil
+		})
+		return err
 	})
 	if err != nil {
 		return err
@@ -137,11 +138,21 @@ func (c *Converter) bulkBatch(ctx context.Context, job string, batch []*bulkRow,
 // writeRowsIn is writeRow for many rows of job: UPDATEs of many rows each,
 // joined to a VALUES list of the rows' new columns.
 func (c *Converter) writeRowsIn(ctx context.Context, q Querier, job string, rows []*bulkRow) error {
+	p := newPipe(ctx, q, nil)
+	c.writeRowsQueued(p, job, rows)
+	return p.flush()
+}
+
+// writeRowsQueued queues writeRowsIn's statements on p.
+func (c *Converter) writeRowsQueued(p *pipe, job string, rows []*bulkRow) {
 	const perRow = 5
-	return chunks(len(rows), maxParams/perRow-1, func(lo, hi int) error {
+	_ = chunks(len(rows), maxParams/perRow-1, func(lo, hi int) error {
 		part := rows[lo:hi]
 		if len(part) == 1 {
-			return c.writeRow(ctx, q, job, part[0])
+			r := part[0]
+			p.exec("bulk row", c.d.rebind(`UPDATE rpkit_bulk_rows SET tech_id = ?, state = ?, conversion_id = ?, error = ? WHERE job = ? AND line = ?`),
+				[]any{r.techID, r.State, r.conv, r.Err, job, r.Line}, nil)
+			return nil
 		}
 		args := make([]any, 0, perRow*len(part)+1)
 		for _, r := range part {
@@ -150,18 +161,16 @@ func (c *Converter) writeRowsIn(ctx context.Context, q Querier, job string, rows
 		args = append(args, job)
 		// UPDATE … FROM needs SQLite 3.33; the CAST types the VALUES
 		// columns on PostgreSQL.
-		res, err := q.ExecContext(ctx, c.d.rebind(`WITH v (line, tech_id, state, conversion_id, error) AS (VALUES
+		p.exec("bulk rows", c.d.rebind(`WITH v (line, tech_id, state, conversion_id, error) AS (VALUES
 			(CAST(? AS INTEGER), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT))`+strings.Repeat(", (?, ?, ?, ?, ?)", len(part)-1)+`)
 			UPDATE rpkit_bulk_rows SET tech_id = v.tech_id, state = v.state, conversion_id = v.conversion_id, error = v.error
-			FROM v WHERE rpkit_bulk_rows.job = ? AND rpkit_bulk_rows.line = v.line`), args...)
-		if err != nil {
-			return fmt.Errorf("migrate: bulk row: %w", err)
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n != int64(len(part)) {
-			return fmt.Errorf("migrate: bulk rows: %d of %d lines of job %s updated", n, len(part), job)
-		}
+			FROM v WHERE rpkit_bulk_rows.job = ? AND rpkit_bulk_rows.line = v.line`), args,
+			func(n int64) error {
+				if n != int64(len(part)) {
+					return fmt.Errorf("migrate: bulk rows: %d of %d lines of job %s updated", n, len(part), job)
+				}
+				return nil
+			})
 		return nil
 	})
 }

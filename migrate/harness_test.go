@@ -78,6 +78,16 @@ func newPostgresBackend(t testing.TB) *backend {
 
 func newPostgresBackendMode(t testing.TB, mode migrate.TxMode) *backend {
 	t.Helper()
+	pb := openPostgresBackend(t, newPostgresSchema(t))
+	pb.mode = mode
+	return pb
+}
+
+// newPostgresSchema makes a schema of the test's own in the shared test
+// database, dropped afterwards, and returns a DSN whose search_path names
+// it.
+func newPostgresSchema(t testing.TB) string {
+	t.Helper()
 	dsn := testenv.PostgresDSN(t)
 	admin, err := sql.Open("pgx", dsn)
 	if err != nil {
@@ -100,9 +110,7 @@ func newPostgresBackendMode(t testing.TB, mode migrate.TxMode) *backend {
 	q := u.Query()
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
-	pb := openPostgresBackend(t, u.String())
-	pb.mode = mode
-	return pb
+	return u.String()
 }
 
 func openPostgresBackend(t testing.TB, dsn string) *backend {

@@ -108,8 +108,10 @@ func journalArgs(j *journalRow) ([]any, error) {
 		j.Error, micros(j.CreatedAt), micros(j.UpdatedAt), micros(j.DoneAt)}, nil
 }
 
-// insertJournals is insertJournal for many rows, in multi-row INSERTs.
-func (c *Converter) insertJournals(ctx context.Context, q Querier, js []*journalRow) error {
+// insertJournals queues insertJournal for many rows, in multi-row
+// INSERTs. (A journal row already there fails the flush; the batch then
+// runs row by row, where insertJournal tells the conflict.)
+func (c *Converter) insertJournals(p *pipe, js []*journalRow) error {
 	return chunks(len(js), maxParams/journalCols, func(lo, hi int) error {
 		args := make([]any, 0, (hi-lo)*journalCols)
 		for _, j := range js[lo:hi] {
@@ -120,12 +122,7 @@ func (c *Converter) insertJournals(ctx context.Context, q Querier, js []*journal
 			args = append(args, a...)
 		}
 		query := journalInsert + journalValues + strings.Repeat(", "+journalValues, hi-lo-1)
-		if _, err := q.ExecContext(ctx, c.d.rebind(query), args...); err != nil {
-			if isUniqueViolation(err) {
-				return conflict("one of conversions %s…%s exists", js[lo].ID, js[hi-1].ID)
-			}
-			return fmt.Errorf("migrate: journal insert: %w", err)
-		}
+		p.exec("journal insert", c.d.rebind(query), args, nil)
 		return nil
 	})
 }

@@ -113,12 +113,8 @@ func (l *SQLLegacy) set(ctx context.Context, q Querier, username string, subs []
 	if len(subs) == 0 {
 		return nil
 	}
-	args := []any{disabled, conv, username, !disabled}
-	for _, s := range subs {
-		args = append(args, string(s))
-	}
-	res, err := q.ExecContext(ctx, l.d.rebind("UPDATE "+l.table+" SET "+l.dis+" = ?, "+l.conv+" = ? WHERE "+l.user+" = ? AND "+
-		l.dis+" = ? AND "+l.sub+" IN ("+placeholders(len(subs))+")"), args...)
+	query, args := l.setStmt(username, subs, disabled, conv)
+	res, err := q.ExecContext(ctx, query, args...)
 	if err != nil {
 		return fmt.Errorf("migrate: legacy update: %w", err)
 	}
@@ -126,6 +122,21 @@ func (l *SQLLegacy) set(ctx context.Context, q Querier, username string, subs []
 	if err != nil {
 		return err
 	}
+	return l.checkSet(username, subs, n)
+}
+
+// setStmt is set's UPDATE.
+func (l *SQLLegacy) setStmt(username string, subs []rbac.SubsystemID, disabled bool, conv any) (string, []any) {
+	args := []any{disabled, conv, username, !disabled}
+	for _, s := range subs {
+		args = append(args, string(s))
+	}
+	return l.d.rebind("UPDATE " + l.table + " SET " + l.dis + " = ?, " + l.conv + " = ? WHERE " + l.user + " = ? AND " +
+		l.dis + " = ? AND " + l.sub + " IN (" + placeholders(len(subs)) + ")"), args
+}
+
+// checkSet fails unless set's UPDATE changed every subsystem's row.
+func (l *SQLLegacy) checkSet(username string, subs []rbac.SubsystemID, n int64) error {
 	if n != int64(len(subs)) {
 		return conflict("legacy account %s: %d of %d subsystems were not in the expected state", username, int64(len(subs))-n, len(subs))
 	}
@@ -146,41 +157,51 @@ func (l *SQLLegacy) Enable(ctx context.Context, q Querier, username string, subs
 	return l.set(ctx, q, username, subs, false, nil)
 }
 
-// legacyBatch is what the bulk path asks of a LegacyAccounts that can: the
-// accounts of many usernames in one read. SQLLegacy implements it.
+// legacyBatch is what the bulk path asks of a LegacyAccounts that can:
+// the accounts of many usernames in one read, and the Disable of many
+// rows, queued on the batch's pipe. SQLLegacy implements it.
 type legacyBatch interface {
-	accountsMany(ctx context.Context, q Querier, usernames []string) (map[string][]LegacyAccount, error)
+	accountsMany(p *pipe, usernames []string, out map[string][]LegacyAccount)
+	disableQueued(p *pipe, username string, subs []rbac.SubsystemID, techID string)
 }
 
 var _ legacyBatch = (*SQLLegacy)(nil)
 
-// accountsMany is Accounts for each of usernames (at most a few hundred),
-// in one query: every username maps to what Accounts would return.
-func (l *SQLLegacy) accountsMany(ctx context.Context, q Querier, usernames []string) (map[string][]LegacyAccount, error) {
-	out := make(map[string][]LegacyAccount, len(usernames))
+// accountsMany queues Accounts for each of usernames (at most a few
+// hundred) as one query: when p is flushed, out maps every username to
+// what Accounts would return.
+func (l *SQLLegacy) accountsMany(p *pipe, usernames []string, out map[string][]LegacyAccount) {
 	if len(usernames) == 0 {
-		return out, nil
+		return
 	}
 	args := make([]any, len(usernames))
 	for i, u := range usernames {
 		args[i] = u
 		out[u] = nil
 	}
-	rows, err := q.QueryContext(ctx, l.d.rebind("SELECT "+l.user+", "+l.sub+", "+l.unit+", "+l.group+", "+l.hash+", "+l.dis+", "+l.conv+
-		" FROM "+l.table+" WHERE "+l.user+" IN ("+placeholders(len(usernames))+") ORDER BY "+l.user+", "+l.sub), args...)
-	if err != nil {
-		return nil, fmt.Errorf("migrate: legacy accounts: %w", err)
+	p.query("legacy accounts", l.d.rebind("SELECT "+l.user+", "+l.sub+", "+l.unit+", "+l.group+", "+l.hash+", "+l.dis+", "+l.conv+
+		" FROM "+l.table+" WHERE "+l.user+" IN ("+placeholders(len(usernames))+") ORDER BY "+l.user+", "+l.sub), args,
+		func(rows pipeRows) error {
+			for rows.Next() {
+				var a LegacyAccount
+				var sub, unit, group string
+				var hash, conv sql.NullString
+				if err := rows.Scan(&a.Username, &sub, &unit, &group, &hash, &a.Disabled, &conv); err != nil {
+					return err
+				}
+				a.Subsystem, a.Unit, a.Group, a.PasswordHash, a.ConvertedTo = rbac.SubsystemID(sub), rbac.UnitID(unit), rbac.GroupID(group), hash.String, conv.String
+				out[a.Username] = append(out[a.Username], a)
+			}
+			return nil
+		})
+}
+
+// disableQueued queues Disable(username, subs, techID): the same UPDATE,
+// the same check of its count.
+func (l *SQLLegacy) disableQueued(p *pipe, username string, subs []rbac.SubsystemID, techID string) {
+	if len(subs) == 0 {
+		return
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var a LegacyAccount
-		var sub, unit, group string
-		var hash, conv sql.NullString
-		if err := rows.Scan(&a.Username, &sub, &unit, &group, &hash, &a.Disabled, &conv); err != nil {
-			return nil, fmt.Errorf("migrate: legacy accounts: %w", err)
-		}
-		a.Subsystem, a.Unit, a.Group, a.PasswordHash, a.ConvertedTo = rbac.SubsystemID(sub), rbac.UnitID(unit), rbac.GroupID(group), hash.String, conv.String
-		out[a.Username] = append(out[a.Username], a)
-	}
-	return out, rows.Err()
+	query, args := l.setStmt(username, subs, true, techID)
+	p.exec("legacy update", query, args, func(n int64) error { return l.checkSet(username, subs, n) })
 }

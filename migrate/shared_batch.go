@@ -2,7 +2,7 @@ package migrate
 
 import (
 	"context"
-	"fmt"
+	"errors"
 	"strings"
 
 	"github.com/rpkit-vn/rpkit/rbac"
@@ -13,17 +13,20 @@ import (
 // convertBatch does what convertIn does for each row — lock rows, every
 // precondition (CanTx among them) read in the transaction, the movers, the
 // legacy credentials, the memberships, the audit entry, the journal row —
-// but pays the per-row bookkeeping once per batch: one existence check of
-// the journal IDs, one lock INSERT and one DELETE, the reads the checks
-// need made ahead for every row (legacy accounts, rbac holdings and
-// accounts, the targets' row counts), the audit entries chained in Go and
-// appended together, the journal rows in one INSERT. The movers' UPDATEs
-// and the legacy UPDATE stay one per row.
+// but pays the per-row bookkeeping once per batch, and sends what does not
+// depend on an earlier answer together (a pipe: one pgx.Batch, one round
+// trip, on PostgreSQL): the journal check, the lock rows and the reads
+// ahead of migrate (legacy accounts, the targets' row counts); rbac's
+// reads ahead (sqlstore.PrefetchReads: holdings, accounts, subsystems,
+// unit paths, the audit tail); then, once every row's preconditions hold,
+// every row's movers' UPDATE … RETURNING and legacy UPDATE; the audit
+// entries chained in Go and appended together; last the journal rows, the
+// unlock and the row states.
 //
 // Anything that needs a row's own outcome — a journal row already there,
-// an account in two rows of the batch, a lock held elsewhere, a failed
-// precondition — fails the batch; the caller rolls it back and runs its
-// rows one by one through convertIn.
+// an account in two rows, a row's actor converted by another row, a lock
+// held elsewhere, a failed precondition — fails the batch; the caller
+// rolls it back and runs its rows one by one through convertIn.
 
 // maxParams bounds the placeholders of one statement, under SQLite's
 // 32,766 and PostgreSQL's 65,535.
@@ -66,14 +69,17 @@ func (p *prefetched) targetBefore(req Request) (Counts, bool) {
 }
 
 // convertBatch converts reqs (checked by checkRequest, IDs set) in the
-// caller's Update, or fails with errBatch or the first row's error.
-func (c *Converter) convertBatch(ctx context.Context, q Querier, tx rbac.Tx, reqs []Request) ([]*Conversion, error) {
+// caller's Update, or fails with errBatch or the first row's error. Its
+// last statements (the journal rows, the unlock) are sent together with
+// what finish queues on the same pipe.
+func (c *Converter) convertBatch(ctx context.Context, q Querier, tx rbac.Tx, reqs []Request, finish func(p *pipe, out []*Conversion) error) ([]*Conversion, error) {
 	if len(reqs) == 0 {
 		return nil, nil
 	}
 	// Rows that share an account depend on each other's outcome; so would
 	// a source named like another row's target (the movers match owners
-	// by string).
+	// by string), and a row whose actor another row converts (its rights
+	// would change between the checks, which all come before the moves).
 	ids := make([]any, len(reqs))
 	var keys []string
 	seen := map[string]bool{}
@@ -92,30 +98,47 @@ func (c *Converter) convertBatch(ctx context.Context, q Querier, tx rbac.Tx, req
 		}
 		owners[r.From], owners[r.To] = true, true
 	}
-	if err := c.noneJournaled(ctx, q, ids); err != nil {
-		return nil, err
+	for _, r := range reqs {
+		if owners[r.Actor] {
+			return nil, errBatch
+		}
 	}
-	if err := c.lockMany(ctx, q, reqs, keys); err != nil {
-		return nil, err
-	}
-	pf, err := c.prefetch(ctx, q, tx, reqs)
+	p := newPipe(ctx, q, tx)
+	c.noneJournaled(p, ids)
+	c.lockMany(p, reqs, keys)
+	pf, err := c.prefetch(p, tx, reqs)
 	if err != nil {
 		return nil, err
 	}
+	// Every row's preconditions, in the transaction, before any row
+	// moves: no row's checks read what another row changes (the guard
+	// above).
 	now := c.now()
 	js := make([]*journalRow, len(reqs))
-	recs := make([]rbac.AuditRecord, len(reqs))
-	out := make([]*Conversion, len(reqs))
 	for i, req := range reqs {
 		plan, err := c.prepareWith(ctx, q, tx, req, false, false, pf)
 		if err != nil {
 			return nil, err
 		}
-		j := &journalRow{Conversion: Conversion{ID: req.ID, Kind: req.Kind, From: req.From, To: req.To, Subsystems: req.Subsystems,
+		js[i] = &journalRow{Conversion: Conversion{ID: req.ID, Kind: req.Kind, From: req.From, To: req.To, Subsystems: req.Subsystems,
 			Actor: req.Actor, Reason: req.Reason, Plan: plan, CreatedAt: now}}
-		if err := c.moveRows(ctx, q, j); err != nil {
+	}
+	// The movers' UPDATE … RETURNING and the legacy UPDATE of every row,
+	// together when every one of them can be queued.
+	if c.queueMoves(p, js) {
+		if err := p.flush(); err != nil {
 			return nil, err
 		}
+	} else {
+		for _, j := range js {
+			if err := c.moveRows(ctx, q, j); err != nil {
+				return nil, err
+			}
+		}
+	}
+	recs := make([]rbac.AuditRecord, len(reqs))
+	out := make([]*Conversion, len(reqs))
+	for i, j := range js {
 		j.Plan.Rows = Counts{}
 		for name, mv := range j.Moved {
 			for label, keys := range mv {
@@ -127,12 +150,12 @@ func (c *Converter) convertBatch(ctx context.Context, q Querier, tx rbac.Tx, req
 		}
 		j.State, j.UpdatedAt, j.DoneAt = StateDone, now, now
 		recs[i] = rbac.AuditRecord{Actor: j.Actor, Action: AuditConvert, Target: auditTarget(j.ID), Reason: j.Reason, Details: j.auditDetails()}
-		js[i], out[i] = j, &j.Conversion
+		out[i] = &j.Conversion
 	}
 	if err := c.svc.AuditBatchTx(tx, recs); err != nil {
 		return nil, err
 	}
-	if err := c.insertJournals(ctx, q, js); err != nil {
+	if err := c.insertJournals(p, js); err != nil {
 		return nil, err
 	}
 	// The lock rows go as unlock removes them; by their primary key, since
@@ -141,78 +164,112 @@ func (c *Converter) convertBatch(ctx context.Context, q Querier, tx rbac.Tx, req
 	for i, k := range keys {
 		locked[i] = k
 	}
-	err = chunks(len(locked), maxParams, func(lo, hi int) error {
-		_, err := q.ExecContext(ctx, c.d.rebind(`DELETE FROM rpkit_conversion_locks WHERE account IN (`+placeholders(hi-lo)+`)`), locked[lo:hi]...)
-		if err != nil {
-			return fmt.Errorf("migrate: unlock: %w", err)
-		}
+	_ = chunks(len(locked), maxParams, func(lo, hi int) error {
+		p.exec("unlock", c.d.rebind(`DELETE FROM rpkit_conversion_locks WHERE account IN (`+placeholders(hi-lo)+`)`), locked[lo:hi], nil)
 		return nil
 	})
-	if err != nil {
+	if finish != nil {
+		if err := finish(p, out); err != nil {
+			return nil, err
+		}
+	}
+	if err := p.flush(); err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
-// noneJournaled fails with errBatch if any of ids is in the journal (a
-// run of the same request, or a journal-mode run that began it): those
-// rows need convertIn's answer.
-func (c *Converter) noneJournaled(ctx context.Context, q Querier, ids []any) error {
-	return chunks(len(ids), maxParams, func(lo, hi int) error {
-		var n int
-		err := q.QueryRowContext(ctx, c.d.rebind(`SELECT COUNT(*) FROM rpkit_conversions WHERE id IN (`+placeholders(hi-lo)+`)`), ids[lo:hi]...).Scan(&n)
-		switch {
-		case err != nil:
-			return fmt.Errorf("migrate: journal read: %w", err)
-		case n > 0:
-			return errBatch
+// queueMoves queues moveRows of every row on p, and reports whether it
+// could: every mover and the legacy store must be able to queue (else
+// nothing is queued).
+func (c *Converter) queueMoves(p *pipe, js []*journalRow) bool {
+	for _, m := range c.movers {
+		if _, ok := m.(batchPlanner); !ok {
+			return false
 		}
+	}
+	lb, legacyOK := c.legacy.(legacyBatch)
+	for _, j := range js {
+		if j.Kind == FromLegacy && len(j.Plan.Legacy) > 0 && !legacyOK {
+			return false
+		}
+	}
+	for _, j := range js {
+		j.Moved = map[string]Moved{}
+		for _, m := range c.movers {
+			mv := Moved{}
+			j.Moved[m.Name()] = mv
+			m.(batchPlanner).moveQueued(p, j.scope(), mv)
+		}
+		if j.Kind == FromLegacy && len(j.Plan.Legacy) > 0 {
+			lb.disableQueued(p, j.From, j.Plan.Legacy, j.To)
+		}
+	}
+	return true
+}
+
+// noneJournaled queues the check that none of ids is in the journal (a
+// run of the same request, or a journal-mode run that began it): if one
+// is, the flush fails with errBatch, since those rows need convertIn's
+// answer.
+func (c *Converter) noneJournaled(p *pipe, ids []any) {
+	_ = chunks(len(ids), maxParams, func(lo, hi int) error {
+		p.query("journal read", c.d.rebind(`SELECT COUNT(*) FROM rpkit_conversions WHERE id IN (`+placeholders(hi-lo)+`)`), ids[lo:hi],
+			func(rows pipeRows) error {
+				var n int
+				if !rows.Next() {
+					return errors.New("no count")
+				}
+				if err := rows.Scan(&n); err != nil {
+					return err
+				}
+				if n > 0 {
+					return errBatch
+				}
+				return nil
+			})
 		return nil
 	})
 }
 
-// lockMany takes every row's lock rows, as lock does one row's. A key
-// already taken — committed, or by a transaction that commits while this
-// one waits on it — is skipped by the INSERT, and the batch fails with
-// errBatch (one by one, that row is refused as in-flight).
-func (c *Converter) lockMany(ctx context.Context, q Querier, reqs []Request, keys []string) error {
+// lockMany queues the taking of every row's lock rows, as lock does one
+// row's. A key already taken — committed, or by a transaction that
+// commits while this one waits on it — is skipped by the INSERT, and the
+// flush fails with errBatch (one by one, that row is refused as
+// in-flight).
+func (c *Converter) lockMany(p *pipe, reqs []Request, keys []string) {
 	holder := make([]string, 0, len(keys))
 	for _, r := range reqs {
 		holder = append(holder, r.ID, r.ID) // lockKeys' two keys, in order
 	}
-	return chunks(len(keys), maxParams/2, func(lo, hi int) error {
+	_ = chunks(len(keys), maxParams/2, func(lo, hi int) error {
 		args := make([]any, 0, 2*(hi-lo))
 		for i := lo; i < hi; i++ {
 			args = append(args, keys[i], holder[i])
 		}
-		rows, err := q.QueryContext(ctx, c.d.rebind(`INSERT INTO rpkit_conversion_locks (account, conversion_id) VALUES (?, ?)`+
-			strings.Repeat(", (?, ?)", hi-lo-1)+` ON CONFLICT (account) DO NOTHING RETURNING account`), args...)
-		if err != nil {
-			return fmt.Errorf("migrate: lock: %w", err)
-		}
-		n := 0
-		for rows.Next() {
-			n++
-		}
-		if err := rows.Close(); err != nil {
-			return err
-		}
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("migrate: lock: %w", err)
-		}
-		if n != hi-lo {
-			return errBatch
-		}
+		p.query("lock", c.d.rebind(`INSERT INTO rpkit_conversion_locks (account, conversion_id) VALUES (?, ?)`+
+			strings.Repeat(", (?, ?)", hi-lo-1)+` ON CONFLICT (account) DO NOTHING RETURNING account`), args,
+			func(rows pipeRows) error {
+				n := 0
+				for rows.Next() {
+					n++
+				}
+				if n != hi-lo {
+					return errBatch
+				}
+				return nil
+			})
 		return nil
 	})
 }
 
 // prefetch reads ahead, for every row, what prepareWith asks: the legacy
-// accounts (when Config.Legacy can read many at once), rbac's holdings of
-// each target, source and actor on each subsystem and the targets'
-// accounts (when rbac's store is rbac/sqlstore), and the targets' row
-// counts (when every mover can count many owners at once).
-func (c *Converter) prefetch(ctx context.Context, q Querier, tx rbac.Tx, reqs []Request) (*prefetched, error) {
+// accounts (when Config.Legacy can read many at once) and the targets'
+// row counts (when every mover can count many owners at once), sent with
+// what p holds already; then rbac's holdings of each target, source and
+// actor on each subsystem and the targets' accounts (when rbac's store is
+// rbac/sqlstore).
+func (c *Converter) prefetch(p *pipe, tx rbac.Tx, reqs []Request) (*prefetched, error) {
 	pf := &prefetched{}
 	var users []string
 	for _, r := range reqs {
@@ -222,15 +279,63 @@ func (c *Converter) prefetch(ctx context.Context, q Querier, tx rbac.Tx, reqs []
 	}
 	if lb, ok := c.legacy.(legacyBatch); ok && len(users) > 0 {
 		pf.legacy = make(map[string][]LegacyAccount, len(users))
-		err := chunks(len(users), maxParams, func(lo, hi int) error {
-			got, err := lb.accountsMany(ctx, q, users[lo:hi])
-			for u, a := range got {
-				pf.legacy[u] = a
-			}
-			return err
+		_ = chunks(len(users), maxParams, func(lo, hi int) error {
+			lb.accountsMany(p, users[lo:hi], pf.legacy)
+			return nil
 		})
-		if err != nil {
-			return nil, err
+	}
+	// The targets' rows, per set of subsystems.
+	planners := true
+	for _, m := range c.movers {
+		if _, ok := m.(batchPlanner); !ok {
+			planners = false
+		}
+	}
+	type counted struct {
+		key     string
+		targets []string
+		got     []map[string]Counts // per mover
+	}
+	var counts []*counted
+	if planners {
+		groups := map[string]*counted{}
+		subsOf := map[string][]rbac.SubsystemID{}
+		for _, r := range reqs {
+			k := joinSubs(r.Subsystems)
+			g, ok := groups[k]
+			if !ok {
+				g = &counted{key: k}
+				groups[k], subsOf[k] = g, r.Subsystems
+				counts = append(counts, g)
+			}
+			g.targets = append(g.targets, r.To)
+		}
+		for _, g := range counts {
+			for _, m := range c.movers {
+				got := map[string]Counts{}
+				g.got = append(g.got, got)
+				m.(batchPlanner).planMany(p, g.targets, subsOf[g.key], got)
+			}
+		}
+	}
+	if err := p.flush(); err != nil {
+		return nil, err
+	}
+	if planners {
+		pf.before = make(map[string]map[string]Counts, len(counts))
+		for _, g := range counts {
+			per := make(map[string]Counts, len(g.targets))
+			for _, to := range g.targets {
+				per[to] = Counts{}
+			}
+			for i, m := range c.movers {
+				for to, n := range g.got[i] {
+					for label, v := range n {
+						per[to][m.Name()+":"+label] = v
+					}
+				}
+			}
+			pf.before[g.key] = per
 		}
 	}
 	// rbac: the same reads CanTx and the plan make, for every subsystem a
@@ -259,45 +364,10 @@ func (c *Converter) prefetch(ctx context.Context, q Querier, tx rbac.Tx, reqs []
 			accounts = append(accounts, r.To)
 		}
 	}
-	if _, err := sqlstore.Prefetch(tx, keys, accounts); err != nil {
+	// With them, the audit tail AuditBatchTx reads: one round trip on
+	// PostgreSQL.
+	if _, err := sqlstore.PrefetchReads(tx, sqlstore.Reads{Holdings: keys, Accounts: accounts, AuditTail: true}); err != nil {
 		return nil, err
-	}
-	// The targets' rows, per set of subsystems.
-	groups := map[string][]Request{}
-	var order []string
-	for _, r := range reqs {
-		k := joinSubs(r.Subsystems)
-		if _, ok := groups[k]; !ok {
-			order = append(order, k)
-		}
-		groups[k] = append(groups[k], r)
-	}
-	for _, m := range c.movers {
-		if _, ok := m.(batchPlanner); !ok {
-			return pf, nil
-		}
-	}
-	pf.before = make(map[string]map[string]Counts, len(groups))
-	for _, k := range order {
-		rs := groups[k]
-		per := make(map[string]Counts, len(rs))
-		targets := make([]string, len(rs))
-		for i, r := range rs {
-			targets[i] = r.To
-			per[r.To] = Counts{}
-		}
-		for _, m := range c.movers {
-			got, err := m.(batchPlanner).planMany(ctx, q, targets, rs[0].Subsystems)
-			if err != nil {
-				return nil, err
-			}
-			for to, n := range got {
-				for label, v := range n {
-					per[to][m.Name()+":"+label] = v
-				}
-			}
-		}
-		pf.before[k] = per
 	}
 	return pf, nil
 }

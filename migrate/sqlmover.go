@@ -122,30 +122,19 @@ func (m *SQLMover) Move(ctx context.Context, q Querier, s Scope) (Moved, error) 
 	out := Moved{}
 	for i := range m.tables {
 		t := &m.tables[i]
-		w, args := t.where(s.From, s.Subsystems)
-		rows, err := q.QueryContext(ctx, m.d.rebind("UPDATE "+t.qName+" SET "+t.qOwner+" = ? WHERE "+w+" RETURNING "+t.qKey),
-			append([]any{s.To}, args...)...)
+		query, args := t.moveStmt(m.d, s)
+		rows, err := q.QueryContext(ctx, query, args...)
 		if err != nil {
 			return nil, fmt.Errorf("migrate: move %s: %w", t.label(), err)
 		}
-		var mk MovedKeys
-		first := true
-		for rows.Next() {
-			var v any
-			if err := rows.Scan(&v); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("migrate: move %s: %w", t.label(), err)
-			}
-			k, isInt := keyString(v)
-			if first {
-				mk.Int, first = isInt, false
-			}
-			mk.Keys = append(mk.Keys, k)
+		mk, err := readMoved(rows)
+		if cerr := rows.Close(); err == nil {
+			err = cerr
 		}
-		if err := rows.Close(); err != nil {
-			return nil, err
+		if err == nil {
+			err = rows.Err()
 		}
-		if err := rows.Err(); err != nil {
+		if err != nil {
 			return nil, fmt.Errorf("migrate: move %s: %w", t.label(), err)
 		}
 		if len(mk.Keys) > 0 {
@@ -153,6 +142,30 @@ func (m *SQLMover) Move(ctx context.Context, q Querier, s Scope) (Moved, error) 
 		}
 	}
 	return out, nil
+}
+
+// moveStmt is Move's UPDATE … RETURNING for t.
+func (t *sqlTable) moveStmt(d Dialect, s Scope) (string, []any) {
+	w, args := t.where(s.From, s.Subsystems)
+	return d.rebind("UPDATE " + t.qName + " SET " + t.qOwner + " = ? WHERE " + w + " RETURNING " + t.qKey), append([]any{s.To}, args...)
+}
+
+// readMoved reads the keys an UPDATE … RETURNING returned.
+func readMoved(rows pipeRows) (MovedKeys, error) {
+	var mk MovedKeys
+	first := true
+	for rows.Next() {
+		var v any
+		if err := rows.Scan(&v); err != nil {
+			return mk, err
+		}
+		k, isInt := keyString(v)
+		if first {
+			mk.Int, first = isInt, false
+		}
+		mk.Keys = append(mk.Keys, k)
+	}
+	return mk, nil
 }
 
 func keyString(v any) (string, bool) {
@@ -248,19 +261,19 @@ func (m *SQLMover) Check(ctx context.Context, q Querier, s Scope, moved Moved) (
 }
 
 // batchPlanner is what the bulk path asks of a Mover that can: Plan for
-// many owners (at most a few hundred) within the same subsystems, in one
-// query per table. SQLMover implements it.
+// many owners (at most a few hundred) within the same subsystems, and
+// Move, each queued on the batch's pipe. SQLMover implements it.
 type batchPlanner interface {
-	planMany(ctx context.Context, q Querier, owners []string, subs []rbac.SubsystemID) (map[string]Counts, error)
+	planMany(p *pipe, owners []string, subs []rbac.SubsystemID, out map[string]Counts)
+	moveQueued(p *pipe, s Scope, out Moved)
 }
 
 var _ batchPlanner = (*SQLMover)(nil)
 
-// planMany returns, for every owner, what Plan(Scope{From: owner,
-// Subsystems: subs}) returns: one query over all the tables (per few
-// thousand owners).
-func (m *SQLMover) planMany(ctx context.Context, q Querier, owners []string, subs []rbac.SubsystemID) (map[string]Counts, error) {
-	out := make(map[string]Counts, len(owners))
+// planMany queues, for every owner, what Plan(Scope{From: owner,
+// Subsystems: subs}) returns: once p is flushed, out[owner] holds it. One
+// query over all the tables (per few thousand owners).
+func (m *SQLMover) planMany(p *pipe, owners []string, subs []rbac.SubsystemID, out map[string]Counts) {
 	for _, o := range owners {
 		c := Counts{}
 		for i := range m.tables {
@@ -269,14 +282,15 @@ func (m *SQLMover) planMany(ctx context.Context, q Querier, owners []string, sub
 		out[o] = c
 	}
 	per := maxParams/len(m.tables) - 100 // room for the subsystems
-	return out, chunks(len(owners), per, func(lo, hi int) error { return m.countMany(ctx, q, owners[lo:hi], subs, out) })
+	_ = chunks(len(owners), per, func(lo, hi int) error { m.countMany(p, owners[lo:hi], subs, out); return nil })
 }
 
-// countMany fills out (prepared by planMany) for owners: Plan's COUNT per
-// table as a subquery per owner, each the same index look-up as Plan's
-// (a GROUP BY over an IN list can be planned as a parallel scan, whose
-// start-up alone costs more than the counts on a large table).
-func (m *SQLMover) countMany(ctx context.Context, q Querier, owners []string, subs []rbac.SubsystemID, out map[string]Counts) error {
+// countMany queues the fill of out (prepared by planMany) for owners:
+// Plan's COUNT per table as a subquery per owner, each the same index
+// look-up as Plan's (a GROUP BY over an IN list can be planned as a
+// parallel scan, whose start-up alone costs more than the counts on a
+// large table).
+func (m *SQLMover) countMany(p *pipe, owners []string, subs []rbac.SubsystemID, out map[string]Counts) {
 	var sb strings.Builder
 	args := make([]any, 0, len(owners)+len(m.tables)*len(subs))
 	sb.WriteString("WITH k (o) AS (VALUES (CAST(? AS TEXT))")
@@ -297,30 +311,40 @@ func (m *SQLMover) countMany(ctx context.Context, q Querier, owners []string, su
 		sb.WriteString(")")
 	}
 	sb.WriteString(" FROM k")
-	rows, err := q.QueryContext(ctx, m.d.rebind(sb.String()), args...)
-	if err != nil {
-		return fmt.Errorf("migrate: count %s: %w", m.name, err)
-	}
-	defer rows.Close()
-	ns := make([]int64, len(m.tables))
-	dest := make([]any, 1+len(m.tables))
-	var o string
-	dest[0] = &o
-	for i := range ns {
-		dest[1+i] = &ns[i]
-	}
-	for rows.Next() {
-		if err := rows.Scan(dest...); err != nil {
-			return fmt.Errorf("migrate: count %s: %w", m.name, err)
+	p.query("count "+m.name, m.d.rebind(sb.String()), args, func(rows pipeRows) error {
+		ns := make([]int64, len(m.tables))
+		dest := make([]any, 1+len(m.tables))
+		var o string
+		dest[0] = &o
+		for i := range ns {
+			dest[1+i] = &ns[i]
 		}
-		if c, ok := out[o]; ok {
-			for i := range m.tables {
-				c[m.tables[i].label()] = ns[i]
+		for rows.Next() {
+			if err := rows.Scan(dest...); err != nil {
+				return err
+			}
+			if c, ok := out[o]; ok {
+				for i := range m.tables {
+					c[m.tables[i].label()] = ns[i]
+				}
 			}
 		}
+		return nil
+	})
+}
+
+// moveQueued queues Move(s): the same UPDATE … RETURNING per table; once
+// p is flushed, out holds what Move returns.
+func (m *SQLMover) moveQueued(p *pipe, s Scope, out Moved) {
+	for i := range m.tables {
+		t := &m.tables[i]
+		query, args := t.moveStmt(m.d, s)
+		p.query("move "+t.label(), query, args, func(rows pipeRows) error {
+			mk, err := readMoved(rows)
+			if err == nil && len(mk.Keys) > 0 {
+				out[t.label()] = mk
+			}
+			return err
+		})
 	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("migrate: count %s: %w", m.name, err)
-	}
-	return nil
 }

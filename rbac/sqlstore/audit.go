@@ -32,8 +32,48 @@ func scanAudit(r scanner) (rbac.AuditEntry, error) {
 }
 
 func (t *tx) LastAudit() (rbac.AuditEntry, error) {
+	if tl := t.tail; tl != nil && tl.last != nil {
+		return *tl.last, nil
+	} else if tl != nil && tl.empty {
+		return rbac.AuditEntry{}, t.c.fail("last audit entry", sql.ErrNoRows)
+	}
 	e, err := scanAudit(t.c.queryRow(`SELECT ` + auditCols + ` FROM audit_log ORDER BY seq DESC LIMIT 1`))
+	switch {
+	case err == nil:
+		t.tail = &auditTail{seq: int64(e.Seq), hash: e.Hash, last: &e}
+	case err == sql.ErrNoRows:
+		t.tail = &auditTail{empty: true}
+	}
 	return e, t.c.fail("last audit entry", err)
+}
+
+// auditTail is the log's last entry as this transaction knows it: read by
+// LastAudit (or PrefetchReads), moved by the appends. The snapshot does
+// not move and the log changes only through those methods, so the appends
+// that follow a LastAudit (rbac's audit calls always make one first)
+// check their chain against it instead of reading the tail again, and
+// LastAudit answers from it until an append. seq 0: the log is empty.
+type auditTail struct {
+	seq  int64
+	hash string
+	// last is the entry as read (nil after an append: LastAudit reads
+	// it back); empty says the log was read empty.
+	last  *rbac.AuditEntry
+	empty bool
+}
+
+// auditTail returns the log's tail: the one remembered, or read.
+func (t *tx) auditTail() (int64, string, error) {
+	if t.tail != nil {
+		return t.tail.seq, t.tail.hash, nil
+	}
+	var lastSeq int64
+	var lastHash string
+	err := t.c.queryRow(`SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1`).Scan(&lastSeq, &lastHash)
+	if err != nil && err != sql.ErrNoRows {
+		return 0, "", t.c.fail("audit tail", err)
+	}
+	return lastSeq, lastHash, nil
 }
 
 func (t *tx) Audit(after uint64, limit int) ([]rbac.AuditEntry, error) {
@@ -48,11 +88,9 @@ func (t *tx) Audit(after uint64, limit int) ([]rbac.AuditEntry, error) {
 }
 
 func (t *tx) AppendAudit(e rbac.AuditEntry) error {
-	var lastSeq int64
-	var lastHash string
-	err := t.c.queryRow(`SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1`).Scan(&lastSeq, &lastHash)
-	if err != nil && err != sql.ErrNoRows {
-		return t.c.fail("audit tail", err)
+	lastSeq, lastHash, err := t.auditTail()
+	if err != nil {
+		return err
 	}
 	if e.Seq != uint64(lastSeq)+1 || e.Prev != lastHash {
 		return fmt.Errorf("%w: audit entry %d does not follow entry %d", rbac.ErrConflict, e.Seq, lastSeq)
@@ -65,8 +103,12 @@ func (t *tx) AppendAudit(e rbac.AuditEntry) error {
 		}
 		details = d
 	}
+	t.tail = nil // known again only once the INSERT is
 	_, err = t.c.exec(`INSERT INTO audit_log (`+auditCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		int64(e.Seq), tsArg(e.Time), e.Actor, e.Action, e.Target, e.Reason, details, e.Prev, e.Hash)
+	if err == nil {
+		t.tail = &auditTail{seq: int64(e.Seq), hash: e.Hash}
+	}
 	return t.c.fail(fmt.Sprintf("append audit entry %d", e.Seq), err)
 }
 
@@ -83,11 +125,9 @@ func (t *tx) AppendAudits(es []rbac.AuditEntry) error {
 	if len(es) == 0 {
 		return nil
 	}
-	var lastSeq int64
-	var lastHash string
-	err := t.c.queryRow(`SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1`).Scan(&lastSeq, &lastHash)
-	if err != nil && err != sql.ErrNoRows {
-		return t.c.fail("audit tail", err)
+	lastSeq, lastHash, err := t.auditTail()
+	if err != nil {
+		return err
 	}
 	seq, hash := uint64(lastSeq), lastHash
 	for _, e := range es {
@@ -96,6 +136,8 @@ func (t *tx) AppendAudits(es []rbac.AuditEntry) error {
 		}
 		seq, hash = e.Seq, e.Hash
 	}
+	t.tail = nil // known again only once every INSERT is
+	last := es[len(es)-1]
 	for len(es) > 0 {
 		n := min(len(es), auditChunk)
 		args := make([]any, 0, 9*n)
@@ -117,5 +159,6 @@ func (t *tx) AppendAudits(es []rbac.AuditEntry) error {
 		}
 		es = es[n:]
 	}
+	t.tail = &auditTail{seq: int64(last.Seq), hash: last.Hash}
 	return nil
 }

@@ -89,7 +89,13 @@
 // Update runs them again; SQLTx's comment says what that asks of the
 // caller. A caller about to check many accounts in one Update (a bulk
 // conversion's batch) reads their holdings and accounts ahead with
-// Prefetch, one query each instead of one per check.
+// Prefetch, one query each instead of one per check; PrefetchReads adds
+// the subsystems and unit paths the checks read and the audit tail, and
+// on PostgreSQL sends all its queries as one pgx.Batch. Raw hands out the
+// driver's connection under the transaction (pgx's, on PostgreSQL) for an
+// application's own pipelined statements. Inside one Update the audit
+// log's tail is read once: the appends after LastAudit chain to what it
+// read.
 //
 // # PostgreSQL
 //

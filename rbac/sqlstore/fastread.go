@@ -47,6 +47,11 @@ func (t *tx) Covers(anc, u rbac.UnitID) bool {
 }
 
 func (t *tx) covers(anc, u rbac.UnitID) (bool, error) {
+	if ancPath, ok := t.reads.paths[anc]; ok {
+		if uPath, ok := t.reads.paths[u]; ok {
+			return coversPath(ancPath, uPath), nil
+		}
+	}
 	type row struct{ id, path string }
 	scan := func(r scanner) (x row, err error) { err = r.Scan(&x.id, &x.path); return }
 	rows, err := queryAll(t.c, scan, `SELECT id, path FROM units WHERE id IN (?, ?)`, string(anc), string(u))
@@ -68,10 +73,16 @@ func (t *tx) covers(anc, u rbac.UnitID) (bool, error) {
 		return false, nil // the walk stops at once: u is not stored
 	case !ancOK:
 		return t.walkCovers(anc, u)
-	case !strings.HasPrefix(uPath, ancPath):
-		return false, nil
 	}
-	return strings.Count(uPath, "/")-strings.Count(ancPath, "/") < 64, nil // rbac's maxDepth
+	return coversPath(ancPath, uPath), nil
+}
+
+// coversPath is covers' answer for two stored units.
+func coversPath(ancPath, uPath string) bool {
+	if !strings.HasPrefix(uPath, ancPath) {
+		return false
+	}
+	return strings.Count(uPath, "/")-strings.Count(ancPath, "/") < 64 // rbac's maxDepth
 }
 
 // walkCovers is rbac's parent walk, for the case Covers cannot answer from
@@ -183,6 +194,9 @@ type readCache struct {
 	subs   map[rbac.SubsystemID]rbac.Subsystem
 	covers map[[2]rbac.UnitID]bool
 	holds  map[holdKey]held
+	// paths are units' stored paths, read ahead by PrefetchReads (a unit
+	// not there is asked for); PutUnit drops them with covers.
+	paths map[rbac.UnitID]string
 }
 
 type holdKey struct {

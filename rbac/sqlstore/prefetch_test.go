@@ -138,3 +138,80 @@ func TestAuditBatchSQL(t *testing.T) {
 		}
 	})
 }
+
+// TestPrefetchReads: after PrefetchReads, Holding, Account, Subsystem,
+// Covers and LastAudit answer what a transaction that read nothing ahead
+// answers; an append moves LastAudit on; a unit written after the
+// prefetch is seen by Covers.
+func TestPrefetchReads(t *testing.T) {
+	eachStore(t, func(t *testing.T, s *sqlstore.Store) {
+		w := rbactest.NewWorld(t, s)
+		super := w.Super("p-na")
+		m1 := w.Member(super, 1, "pakn", "na-soyt")
+		var keys []rbac.MembershipKey
+		for _, a := range []string{super, m1, "khong-co"} {
+			for _, sub := range []rbac.SubsystemID{"pakn", "khong-co", ""} {
+				keys = append(keys, rbac.MembershipKey{Account: a, Subsystem: sub})
+			}
+		}
+		subs := []rbac.SubsystemID{"pakn", "khong-co"}
+		units := []rbac.UnitID{"p-na", "na-soyt", "khong-co", ""}
+		type answers struct {
+			Holdings map[rbac.MembershipKey]string
+			Subs     map[rbac.SubsystemID]string
+			Covers   map[[2]rbac.UnitID]bool
+			Last     string
+		}
+		read := func(tx rbac.ReadTx) answers {
+			a := answers{Holdings: map[rbac.MembershipKey]string{}, Subs: map[rbac.SubsystemID]string{}, Covers: map[[2]rbac.UnitID]bool{}}
+			for _, k := range keys {
+				u, m, err := tx.(rbac.HoldingReader).Holding(k.Account, k.Subsystem)
+				a.Holdings[k] = fmt.Sprintf("%v %+v %v", u, m, err)
+			}
+			for _, id := range subs {
+				sub, err := tx.Subsystem(id)
+				a.Subs[id] = fmt.Sprintf("%+v %v", sub, err)
+			}
+			for _, x := range units {
+				for _, y := range units {
+					a.Covers[[2]rbac.UnitID{x, y}] = tx.(rbac.Ancestry).Covers(x, y)
+				}
+			}
+			e, err := tx.LastAudit()
+			a.Last = fmt.Sprintf("%d %s %v", e.Seq, e.Hash, err)
+			return a
+		}
+		var want answers
+		w.Must(s.View(w.Ctx, func(tx rbac.ReadTx) error { want = read(tx); return nil }))
+		errStop := errors.New("roll back")
+		if err := s.Update(w.Ctx, func(tx rbac.Tx) error {
+			ok, err := sqlstore.PrefetchReads(tx, sqlstore.Reads{Holdings: keys, Accounts: []string{super, m1}, AuditTail: true})
+			if !ok || err != nil {
+				t.Fatalf("PrefetchReads = %v, %v", ok, err)
+			}
+			if got := read(tx); !reflect.DeepEqual(got, want) {
+				t.Errorf("after PrefetchReads:\n got %+v\nwant %+v", got, want)
+			}
+			before, err := tx.LastAudit()
+			if err != nil {
+				return err
+			}
+			if err := w.Svc.AuditTx(tx, "op", "app.step", "t", "bước", nil); err != nil {
+				return err
+			}
+			if after, err := tx.LastAudit(); err != nil || after.Seq != before.Seq+1 || after.Prev != before.Hash {
+				t.Errorf("LastAudit after an append: %+v, %v (before: %d)", after, err, before.Seq)
+			}
+			// A new unit under na-soyt: Covers sees it.
+			if err := tx.PutUnit(rbac.Unit{ID: "na-moi", Parent: "na-soyt", Name: "Mới", State: rbac.UnitLive}); err != nil {
+				return err
+			}
+			if !tx.(rbac.Ancestry).Covers("p-na", "na-moi") {
+				t.Error("Covers misses a unit written after the prefetch")
+			}
+			return errStop
+		}); !errors.Is(err, errStop) {
+			t.Fatal(err)
+		}
+	})
+}

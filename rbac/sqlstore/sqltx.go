@@ -85,3 +85,27 @@ func (a appQuerier) QueryRowContext(ctx context.Context, query string, args ...a
 	a.c.noteRetry(row.Err())
 	return row
 }
+
+// Raw runs fn with the driver's connection under tx's SQL transaction —
+// for PostgreSQL through pgx's database/sql driver, a *stdlib.Conn whose
+// Conn method gives the *pgx.Conn — so that an application can send its
+// statements in a form database/sql does not offer (a pgx.Batch: many
+// statements in one round trip), still inside the Update's transaction.
+// ok is false, and fn is not called, when tx is not a transaction of this
+// package's Store.Update.
+//
+// Everything SQLTx says of the Querier holds for the connection, and
+// more: fn must leave it as it found it — inside the transaction, no
+// statement or batch still pending, nothing prepared or set that outlives
+// fn — and must return any error a statement met (a serialization failure
+// among them is recorded for the retry loop, as the Querier does). The
+// Update then rolls back when the function returns that error.
+func Raw(t rbac.Tx, fn func(driverConn any) error) (ok bool, err error) {
+	st, isOurs := t.(*tx)
+	if !isOurs || !st.write || st.c.raw == nil {
+		return false, nil
+	}
+	err = st.c.raw.Raw(fn)
+	st.c.noteRetry(err)
+	return true, err
+}

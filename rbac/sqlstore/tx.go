@@ -39,6 +39,9 @@ type tx struct {
 	// transaction's lifetime in the same way, each Put and Delete dropping
 	// what it changes.
 	reads readCache
+	// tail is the audit log's last entry, once LastAudit has read it
+	// (audit.go).
+	tail *auditTail
 }
 
 func (t *tx) cacheAccount(a rbac.Account) {

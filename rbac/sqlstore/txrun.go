@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/rpkit-vn/rpkit/internal/sqldialect"
 )
 
@@ -28,6 +29,9 @@ type conn struct {
 	// retryErr is the first serialization failure seen in this
 	// transaction (see fail).
 	retryErr error
+	// raw is the connection a write transaction runs on (Raw); nil for
+	// reads.
+	raw *sql.Conn
 }
 
 // outcome is the error a transaction attempt ends with: err, unless the
@@ -102,22 +106,28 @@ func (s *Store) writeOnce(ctx context.Context, attempt int, fn func(c *conn) err
 	// for it exclusive, waits for the running attempts to finish, holds
 	// off new ones, and runs alone — it cannot lose again. Progress is
 	// guaranteed; the uncontended write pays two short statements.
-	var q interface {
-		BeginTx(context.Context, *sql.TxOptions) (*sql.Tx, error)
-	} = s.db
+	//
+	// The transaction runs on a *sql.Conn of its own either way, so that
+	// Raw can reach the driver's connection under it.
+	var sc *sql.Conn
 	if s.cfg.LockAfter >= 0 {
 		exclusive := attempt >= s.cfg.lockAfter()
 		if exclusive {
 			s.stats.locked.Add(1)
 		}
-		sc, unlock, err := s.sessionLock(ctx, writeLockKey, !exclusive)
+		lc, unlock, err := s.sessionLock(ctx, writeLockKey, !exclusive)
 		if err != nil {
 			return err
 		}
 		defer unlock()
-		q = sc
+		sc = lc
+	} else {
+		if sc, err = s.db.Conn(ctx); err != nil {
+			return dbErr("connection", err)
+		}
+		defer sc.Close()
 	}
-	tx, err := q.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelSerializable})
+	tx, err := sc.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelSerializable})
 	if err != nil {
 		return dbErr("begin", err)
 	}
@@ -127,7 +137,7 @@ func (s *Store) writeOnce(ctx context.Context, attempt int, fn func(c *conn) err
 			_ = tx.Rollback()
 		}
 	}()
-	c := &conn{ctx: ctx, q: tx, d: s.d}
+	c := &conn{ctx: ctx, q: tx, d: s.d, raw: sc}
 	if err := fn(c); err != nil {
 		return c.outcome(err)
 	}
@@ -205,7 +215,7 @@ func (s *Store) writeSQLite(ctx context.Context, fn func(c *conn) error) (err er
 			_ = sc.Raw(func(any) error { return driver.ErrBadConn })
 		}
 	}()
-	c := &conn{ctx: ctx, q: sc, d: s.d}
+	c := &conn{ctx: ctx, q: sc, d: s.d, raw: sc}
 	if err := fn(c); err != nil {
 		return c.outcome(err)
 	}
@@ -238,3 +248,81 @@ func (s *Store) read(ctx context.Context, fn func(c *conn) error) error {
 func noTxActive(err error) bool {
 	return err != nil && strings.Contains(err.Error(), "no transaction is active")
 }
+
+// stmt is one query of a batch (conn.batch): its rows go to read.
+type stmt struct {
+	op    string // for errors, as fail's
+	query string // as written, rebound by batch
+	args  []any
+	read  func(rows rowScanner) error
+}
+
+// rowScanner is what *sql.Rows and pgx.Rows have in common.
+type rowScanner interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+}
+
+// batch runs ss in order, each read in full before the next answer is.
+// In a write transaction on PostgreSQL through pgx, they go as one
+// pgx.Batch on the transaction's connection (one round trip); otherwise
+// one by one. The first error ends it, through fail.
+func (c *conn) batch(ss []stmt) error {
+	if len(ss) > 1 && c.raw != nil && c.d == Postgres {
+		var op string
+		err := c.raw.Raw(func(dc any) error {
+			pc, ok := dc.(interface{ Conn() *pgx.Conn })
+			if !ok {
+				return errNotPgx
+			}
+			b := &pgx.Batch{}
+			for _, s := range ss {
+				b.Queue(c.d.Rebind(s.query), s.args...)
+			}
+			br := pc.Conn().SendBatch(c.ctx, b)
+			for _, s := range ss {
+				op = s.op
+				rows, err := br.Query()
+				if err == nil {
+					err = s.read(rows)
+					rows.Close()
+					if err == nil {
+						err = rows.Err()
+					}
+				} else if rows != nil {
+					rows.Close()
+				}
+				if err != nil {
+					_ = br.Close()
+					return err
+				}
+			}
+			op = "batch"
+			return br.Close()
+		})
+		if !errors.Is(err, errNotPgx) {
+			return c.fail(op, err)
+		}
+	}
+	for _, s := range ss {
+		rows, err := c.query(s.query, s.args...)
+		if err != nil {
+			return c.fail(s.op, err)
+		}
+		err = s.read(rows)
+		if cerr := rows.Close(); err == nil {
+			err = cerr
+		}
+		if err == nil {
+			err = rows.Err()
+		}
+		if err != nil {
+			return c.fail(s.op, err)
+		}
+	}
+	return nil
+}
+
+// errNotPgx: the connection is not pgx's.
+var errNotPgx = errors.New("sqlstore: not a pgx connection")

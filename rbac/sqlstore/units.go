@@ -76,6 +76,7 @@ func (t *tx) PutUnit(u rbac.Unit) error {
 		return fmt.Errorf("%w: unit %s is its own parent", rbac.ErrInvalid, u.ID)
 	}
 	t.reads.covers = nil // the tree may change shape
+	t.reads.paths = nil
 	pp, err := t.parentPath(u.Parent)
 	if err != nil {
 		return err

@@ -125,13 +125,7 @@ func New(cfg Config) (*Screens, error) {
 		return nil, errors.New("admin: Auth, or RequireLogin and VerifyCSRF, are required")
 	}
 	if cfg.Actor == nil {
-		cfg.Actor = func(r *http.Request) (string, bool) {
-			id, ok := web.IdentityFrom(r.Context())
-			if !ok || id.TechID == "" {
-				return "", false
-			}
-			return id.TechID, true
-		}
+		cfg.Actor = ui.Actor
 	}
 	if cfg.PageSize <= 0 {
 		cfg.PageSize = 20

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/rpkit-vn/rpkit/examples/portal/internal/ui"
@@ -282,7 +283,7 @@ func roles(n names, r migrate.Rights) string {
 	for _, g := range r.Roles {
 		name := n.role(g.Role)
 		if g.Level > 0 {
-			name += " (cấp " + itoa(int(g.Level)) + ")"
+			name += " (cấp " + strconv.Itoa(int(g.Level)) + ")"
 		}
 		out = append(out, name)
 	}

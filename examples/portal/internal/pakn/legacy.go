@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -108,7 +109,7 @@ func (s *Screens) legacyLogin(w http.ResponseWriter, r *http.Request) {
 		}
 		if wait > 0 {
 			s.legacyPage(w, r, http.StatusTooManyRequests, d, "",
-				"Bạn đã nhập sai quá nhiều lần. Hãy thử lại sau "+itoa(int(wait.Minutes())+1)+" phút.")
+				"Bạn đã nhập sai quá nhiều lần. Hãy thử lại sau "+strconv.Itoa(int(wait.Minutes())+1)+" phút.")
 			return
 		}
 	}

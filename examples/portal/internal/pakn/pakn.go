@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -242,7 +243,7 @@ func text(v string, max int, multi bool) (string, string) {
 	case !utf8.ValidString(v):
 		return "", "không hợp lệ"
 	case utf8.RuneCountInString(v) > max:
-		return "", "dài quá " + itoa(max) + " ký tự"
+		return "", "dài quá " + strconv.Itoa(max) + " ký tự"
 	}
 	for _, c := range v {
 		if unicode.IsControl(c) && !(multi && (c == '\n' || c == '\t')) {
@@ -250,20 +251,6 @@ func text(v string, max int, multi bool) (string, string) {
 		}
 	}
 	return v, ""
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	var b [20]byte
-	i := len(b)
-	for n > 0 {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-	}
-	return string(b[i:])
 }
 
 // names resolves unit, group and role IDs to their names for display.

@@ -10,7 +10,6 @@ import (
 
 	"github.com/rpkit-vn/rpkit/examples/portal/internal/ui"
 	"github.com/rpkit-vn/rpkit/rbac"
-	"github.com/rpkit-vn/rpkit/vnconnect/web"
 )
 
 // DefaultTitle is the menu entry and the page's heading.
@@ -71,13 +70,7 @@ func New(cfg Config) (*Page, error) {
 		cfg.SubsystemName = string(cfg.Subsystem)
 	}
 	if cfg.Actor == nil {
-		cfg.Actor = func(r *http.Request) (string, bool) {
-			id, ok := web.IdentityFrom(r.Context())
-			if !ok || id.TechID == "" {
-				return "", false
-			}
-			return id.TechID, true
-		}
+		cfg.Actor = ui.Actor
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
