@@ -1,8 +1,10 @@
 package testenv
 
 import (
+	"database/sql"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -48,5 +50,38 @@ func TestRedisPingRefusesNonRedis(t *testing.T) {
 	// Port 1 on loopback has no listener: the probe must report an error, not hang.
 	if err := pingRedis("127.0.0.1:1"); err == nil {
 		t.Fatal("pingRedis succeeded against a closed port")
+	}
+}
+
+func TestPostgresSchemaIsolatesAndDrops(t *testing.T) {
+	var schema string
+	t.Run("inner", func(t *testing.T) {
+		dsn := PostgresSchema(t, "testenv_test")
+		db, err := sql.Open("pgx", dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		if err := db.QueryRow("SELECT current_schema()").Scan(&schema); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(schema, "testenv_test_") {
+			t.Fatalf("current_schema %q, want testenv_test_…", schema)
+		}
+		if _, err := db.Exec("CREATE TABLE probe (x int)"); err != nil {
+			t.Fatal(err)
+		}
+	})
+	db, err := sql.Open("pgx", PostgresDSN(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var n int
+	if err := db.QueryRow("SELECT count(*) FROM information_schema.schemata WHERE schema_name = $1", schema).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != 0 {
+		t.Fatalf("schema %s still exists after the test", schema)
 	}
 }

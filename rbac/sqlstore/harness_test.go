@@ -2,10 +2,6 @@ package sqlstore_test
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
-	"net/url"
 	"path/filepath"
 	"testing"
 
@@ -25,38 +21,9 @@ func newSQLite(t testing.TB) *sqlstore.Store {
 	return s
 }
 
-// postgresSchemaDSN creates a schema of its own for the test in the shared
-// database `test` (other packages' tests run there in parallel), drops it at
-// cleanup, and returns a DSN whose connections use it as search_path.
-func postgresSchemaDSN(t testing.TB) string {
-	t.Helper()
-	dsn := testenv.PostgresDSN(t)
-	admin, err := sql.Open("pgx", dsn)
-	if err != nil {
-		t.Fatalf("open postgres: %v", err)
-	}
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	schema := "rbac_test_" + hex.EncodeToString(b[:])
-	if _, err := admin.ExecContext(context.Background(), "CREATE SCHEMA "+schema); err != nil {
-		admin.Close()
-		testenv.Unavailable(t, "PostgreSQL", "create schema: "+err.Error())
-	}
-	t.Cleanup(func() {
-		if _, err := admin.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE"); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-		admin.Close()
-	})
-	u, err := url.Parse(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
-}
+// postgresSchemaDSN returns a DSN whose search_path is a fresh schema of
+// the test's own, dropped when the test ends.
+func postgresSchemaDSN(t testing.TB) string { return testenv.PostgresSchema(t, "rbac_test") }
 
 // newPostgres opens a migrated Store in a fresh schema.
 func newPostgres(t testing.TB) *sqlstore.Store {
