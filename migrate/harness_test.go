@@ -2,11 +2,8 @@ package migrate_test
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"fmt"
-	"net/url"
 	"path/filepath"
 	"testing"
 
@@ -83,35 +80,9 @@ func newPostgresBackendMode(t testing.TB, mode migrate.TxMode) *backend {
 	return pb
 }
 
-// newPostgresSchema makes a schema of the test's own in the shared test
-// database, dropped afterwards, and returns a DSN whose search_path names
-// it.
-func newPostgresSchema(t testing.TB) string {
-	t.Helper()
-	dsn := testenv.PostgresDSN(t)
-	admin, err := sql.Open("pgx", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	schema := "migrate_test_" + hex.EncodeToString(b[:])
-	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-		admin.Close()
-		testenv.Unavailable(t, "PostgreSQL", err.Error())
-	}
-	t.Cleanup(func() {
-		if _, err := admin.Exec("DROP SCHEMA " + schema + " CASCADE"); err != nil {
-			t.Errorf("drop schema: %v", err)
-		}
-		admin.Close()
-	})
-	u, _ := url.Parse(dsn)
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
-}
+// newPostgresSchema returns a DSN whose search_path is a schema of the
+// test's own in the shared test database, dropped afterwards.
+func newPostgresSchema(t testing.TB) string { return testenv.PostgresSchema(t, "migrate_test") }
 
 func openPostgresBackend(t testing.TB, dsn string) *backend {
 	t.Helper()

@@ -2,11 +2,7 @@ package migrate
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"errors"
-	"net/url"
 	"path/filepath"
 	"testing"
 
@@ -25,27 +21,7 @@ func pipeStores(t *testing.T) map[string]*sqlstore.Store {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { lite.Close() })
-	dsn := testenv.PostgresDSN(t)
-	admin, err := sql.Open("pgx", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	schema := "migrate_pipe_" + hex.EncodeToString(b[:])
-	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-		admin.Close()
-		testenv.Unavailable(t, "PostgreSQL", err.Error())
-	}
-	t.Cleanup(func() {
-		_, _ = admin.Exec("DROP SCHEMA " + schema + " CASCADE")
-		admin.Close()
-	})
-	u, _ := url.Parse(dsn)
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	pg, err := sqlstore.OpenPostgres(ctx, u.String())
+	pg, err := sqlstore.OpenPostgres(ctx, testenv.PostgresSchema(t, "migrate_pipe"))
 	if err != nil {
 		t.Fatal(err)
 	}
