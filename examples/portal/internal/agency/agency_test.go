@@ -348,3 +348,36 @@ func TestPluginRefusals(t *testing.T) {
 	// It signs only the portal's challenges.
 	e.post("ag-na", agency.PluginPrefix+"/ky", "ma", ma, "du-lieu", "aGVsbG8=", "chung-thu", "0", "pin", agency.DemoPIN).want(t, 400, "chỉ ký yêu cầu ký số")
 }
+
+// TestPluginSignsOnlyTheChallenge: the simulated plugin holds every demo
+// agency's key, so it must sign nothing but a challenge of the
+// registration, exactly as the portal wrote it: not any text that merely
+// starts with the challenge's first line, not a challenge of another
+// purpose (a certificate login), not one whose ID is not the one posted.
+func TestPluginSignsOnlyTheChallenge(t *testing.T) {
+	e := newEnv(t)
+	ma, data := e.challenge("ag-na")
+	raw, err := base64.StdEncoding.DecodeString(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := string(raw)
+	b64 := func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
+	for name, tc := range map[string]struct{ ma, input string }{
+		"prefix then anything": {ma, "rpkit-challenge-v1\nTôi, UBND tỉnh Nghệ An, đồng ý chuyển 1.000.000.000 đồng.\n"},
+		"challenge then more":  {ma, in + "amount=1000000000\n"},
+		"other purpose":        {ma, strings.Replace(in, "purpose=dang-ky-quan-tri", "purpose=dang-nhap", 1)},
+		"other challenge ID":   {"other-id", in},
+		"no final newline":     {ma, strings.TrimSuffix(in, "\n")},
+		"lines reordered":      {ma, strings.Replace(in, "purpose=dang-ky-quan-tri\n", "", 1) + "purpose=dang-ky-quan-tri\n"},
+	} {
+		for _, p := range []string{"/chon-chung-thu", "/ky"} {
+			r := e.post("ag-na", agency.PluginPrefix+p, "ma", tc.ma, "du-lieu", b64(tc.input), "chung-thu", "0", "pin", agency.DemoPIN)
+			if r.code != http.StatusBadRequest || !strings.Contains(r.body, "chỉ ký yêu cầu ký số") {
+				t.Errorf("%s via %s: status %d, want 400 refusal; body:\n%s", name, p, r.code, r.body)
+			}
+		}
+	}
+	// The real challenge still signs.
+	e.signWith("ag-na", ma, data, "0")
+}

@@ -11,7 +11,12 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/smallstep/pkcs7"
 
@@ -38,9 +43,13 @@ const PluginPrefix = "/dev/plugin-ky-so"
 // DemoPIN is the simulated tokens' PIN, printed on the plugin's page.
 const DemoPIN = "123456"
 
-// signingInputPrefix is the first line of a pki challenge's signing input:
-// the simulated plugin signs nothing else.
-const signingInputPrefix = "rpkit-challenge-v1\n"
+// signingInputVersion is the first line of a pki challenge's signing
+// input (pki.Challenge.SigningInput).
+const signingInputVersion = "rpkit-challenge-v1"
+
+// signingInputKeys are the lines after it, in pki.Challenge.SigningInput's
+// order: the simulated plugin signs nothing but exactly these lines.
+var signingInputKeys = []string{"id", "purpose", "audience", "nonce", "issued", "expires"}
 
 // maxSigningInput bounds what the plugin accepts to sign.
 const maxSigningInput = 2048
@@ -60,6 +69,10 @@ type PluginConfig struct {
 	PIN string
 	// AnswerPath is where "Gửi kết quả ký" posts (default PathAnswer).
 	AnswerPath string
+	// Purposes are the challenge purposes the plugin signs (default:
+	// Purpose, the registration's). A challenge of any other purpose —
+	// a certificate login, say — is refused, as is any other text.
+	Purposes []string
 	// VerifyCSRF checks the portal's CSRF token, which the portal's form
 	// hands to the plugin and the plugin's form hands back: the demo's
 	// keys sign only for a logged-in session of the demo, never for
@@ -90,6 +103,9 @@ func NewPlugin(cfg PluginConfig) (*Plugin, error) {
 	}
 	if cfg.AnswerPath == "" {
 		cfg.AnswerPath = PathAnswer
+	}
+	if len(cfg.Purposes) == 0 {
+		cfg.Purposes = []string{Purpose}
 	}
 	if cfg.RequireLogin == nil {
 		cfg.RequireLogin = func(h http.Handler) http.Handler { return h }
@@ -139,8 +155,8 @@ func (p *Plugin) read(w http.ResponseWriter, r *http.Request) (pluginData, []byt
 	}
 	d := pluginData{ChallengeID: r.PostFormValue("ma"), InputB64: r.PostFormValue("du-lieu"), CSRF: r.PostFormValue("csrf"), PIN: p.cfg.PIN}
 	in, err := base64.StdEncoding.DecodeString(d.InputB64)
-	if err != nil || len(in) > maxSigningInput || !bytes.HasPrefix(in, []byte(signingInputPrefix)) ||
-		len(d.ChallengeID) == 0 || len(d.ChallengeID) > 64 {
+	if err != nil || len(in) > maxSigningInput || len(d.ChallengeID) == 0 || len(d.ChallengeID) > 64 ||
+		!isChallengeInput(in, d.ChallengeID, p.cfg.Purposes) {
 		p.fail(w, http.StatusBadRequest, "Trình ký số chỉ ký yêu cầu ký số của cổng (rpkit-challenge-v1); dữ liệu nhận được không phải yêu cầu đó.")
 		return pluginData{}, nil, false
 	}
@@ -149,6 +165,38 @@ func (p *Plugin) read(w http.ResponseWriter, r *http.Request) (pluginData, []byt
 		d.Certs = append(d.Certs, describe(i, s.Cert))
 	}
 	return d, in, true
+}
+
+// isChallengeInput reports whether in is exactly a pki challenge's signing
+// input — the version line, then id, purpose, audience, nonce, issued and
+// expires, one "key=value" line each, in that order, nothing more — for
+// the challenge id and one of purposes. A prefix check alone would let
+// the demo's keys sign any text that starts like a challenge.
+func isChallengeInput(in []byte, id string, purposes []string) bool {
+	if !utf8.Valid(in) || !bytes.HasSuffix(in, []byte("\n")) {
+		return false
+	}
+	lines := strings.Split(string(in[:len(in)-1]), "\n")
+	if len(lines) != 1+len(signingInputKeys) || lines[0] != signingInputVersion {
+		return false
+	}
+	vals := map[string]string{}
+	for i, k := range signingInputKeys {
+		v, ok := strings.CutPrefix(lines[i+1], k+"=")
+		if !ok || v == "" || strings.ContainsFunc(v, unicode.IsControl) {
+			return false
+		}
+		vals[k] = v
+	}
+	for _, k := range []string{"issued", "expires"} {
+		if _, err := time.Parse(time.RFC3339, vals[k]); err != nil {
+			return false
+		}
+	}
+	if _, err := base64.RawURLEncoding.DecodeString(vals["nonce"]); err != nil {
+		return false
+	}
+	return vals["id"] == id && slices.Contains(purposes, vals["purpose"])
 }
 
 // choose shows "Chọn chứng thư số": the certificates on the token.

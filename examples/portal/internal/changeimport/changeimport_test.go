@@ -2,6 +2,7 @@ package changeimport_test
 
 import (
 	"bytes"
+	"encoding/base64"
 	"errors"
 	"html"
 	"mime/multipart"
@@ -211,4 +212,42 @@ func TestRefusals(t *testing.T) {
 	e.upload(e.super, "p-na", bytes.Repeat([]byte("x"), 8<<10), true).want(t, 413, "Tệp quá lớn")
 	e.upload(e.super, "p-na", []byte("một tệp không phải biểu mẫu\n"), true).want(t, 400, "Không tìm thấy dòng tiêu đề")
 	e.upload(e.super, "khong-co", file, true).want(t, 404, "Không tìm thấy đơn vị")
+}
+
+// TestApplyReChecksWhatItApplies forges "Áp dụng": a file that was never
+// previewed, a unit outside the admin's scope, a non-admin sending a
+// previewed form. Applying plans again and rbac re-checks every row, so
+// nobody is added outside what the actor may do.
+func TestApplyReChecksWhatItApplies(t *testing.T) {
+	e := newEnv(t, 0)
+	p := rbactest.Person
+	forged := xlsx(t, [][]string{{"1", paknLetter, p(8).FullName, p(8).CCCD.Number, ""}})
+	post := func(user string, f url.Values) resp {
+		req := httptest.NewRequest(http.MethodPost, changeimport.PathApply, strings.NewReader(f.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		return e.serve(user, req)
+	}
+	f := url.Values{"csrf": {csrfToken}, "tep": {base64.StdEncoding.EncodeToString(forged)}, "ten-tep": {"<script>x</script>"}}
+	// Another province's unit: refused row by row, nothing added.
+	f.Set("don-vi", "p-ht")
+	r := post(e.super, f)
+	r.want(t, 200, "Không có quyền", "0 người được thêm")
+	if ms, _ := e.world.Svc.Memberships(t.Context(), e.super, rbactest.PersonID(8)); len(ms) != 0 {
+		t.Fatalf("added outside scope: %+v", ms)
+	}
+	// A person who administers nothing.
+	f.Set("don-vi", "na-soyt")
+	post(rbactest.PersonID(1), f).want(t, 403, "Chỉ quản trị viên")
+	// The file name is shown escaped.
+	raw := httptest.NewRecorder()
+	req := httptest.NewRequest(http.MethodPost, changeimport.PathApply, strings.NewReader(f.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("X-Test-User", e.super)
+	e.mux.ServeHTTP(raw, req)
+	if strings.Contains(raw.Body.String(), "<script>x</script>") {
+		t.Fatal("file name reflected unescaped")
+	}
+	// A body larger than the limit is refused before it is read whole.
+	big := url.Values{"csrf": {csrfToken}, "don-vi": {"na-soyt"}, "tep": {strings.Repeat("A", 2<<20)}}
+	post(e.super, big).want(t, 413, "Tệp quá lớn")
 }

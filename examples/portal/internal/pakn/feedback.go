@@ -291,9 +291,11 @@ type caseData struct {
 // or an unassigned one of a unit it processes for. Anything else is 404,
 // as if there were no such case.
 func (s *Screens) loadCase(w http.ResponseWriter, r *http.Request, actor string) (Case, bool) {
-	n, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	// An ID that is not a case number is no case: 404 like any other,
+	// not a failure to log.
 	var c Case
-	if err == nil && n > 0 {
+	err := errNoCase
+	if n, perr := strconv.ParseInt(r.PathValue("id"), 10, 64); perr == nil && n > 0 {
 		c, err = s.st.get(r.Context(), n)
 	}
 	if err != nil && !errors.Is(err, errNoCase) {

@@ -517,3 +517,51 @@ func TestLegacyLoginRateLimited(t *testing.T) {
 	want(t, e.legacyLogin("khong-co-ai", "x"), 401, "Tên đăng nhập hoặc mật khẩu không đúng")
 	want(t, e.legacyLogin("", "x"), 422)
 }
+
+// TestCaseIDsOutsideScopeRefused edits case IDs in the process routes:
+// staff of another unit, staff without pakn.process, a citizen and a
+// colleague of the owner cannot see, take or answer the case, and it is
+// left as it was.
+func TestCaseIDsOutsideScopeRefused(t *testing.T) {
+	e := newEnv(t)
+	want(t, e.post(pakn.PathSubmit, e.citizen, url.Values{"tieu_de": {"Ổ gà trên đường"}, "noi_dung": {"Nội dung"}, "don_vi": {"na-soyt"}}), 303)
+	r := e.get(pakn.PathProcess, e.staff)
+	m := regexp.MustCompile(`<td>(\d+)</td><td>Ổ gà`).FindStringSubmatch(r.body)
+	if m == nil {
+		t.Fatalf("no new case:\n%s", r.body)
+	}
+	open := pakn.PathProcess + "/" + m[1]
+	for _, who := range []string{e.other, e.viewer, e.citizen, e.pending} {
+		if r := e.get(open, who); r.code != 404 && r.code != 403 {
+			t.Fatalf("%s sees the case: %d", who, r.code)
+		}
+		if r := e.post(open+"/nhan", who, nil); r.code != 404 && r.code != 403 {
+			t.Fatalf("%s takes the case: %d", who, r.code)
+		}
+		if r := e.post(open+"/tra-loi", who, url.Values{"tra_loi": {"trả lời giả"}}); r.code != 404 && r.code != 403 {
+			t.Fatalf("%s answers the case: %d", who, r.code)
+		}
+	}
+	// Without the CSRF token nobody takes it, not even its unit's staff.
+	want(t, e.do("POST", open+"/nhan", e.staff, url.Values{}), 403, "CSRF")
+	want(t, e.get(open, e.staff), 200, "Nhận xử lý")
+
+	// Once the staff member has it, a colleague of the same unit can
+	// neither take it over nor answer it.
+	want(t, e.post(open+"/nhan", e.staff, nil), 303)
+	want(t, e.post(open+"/nhan", e.heir, nil), 404)
+	want(t, e.post(open+"/tra-loi", e.heir, url.Values{"tra_loi": {"trả lời giả"}}), 404)
+	dontWant(t, e.get(pakn.PathMine, e.citizen), "trả lời giả")
+	// Citizens and staff reach none of the conversion screens.
+	for _, who := range []string{e.citizen, e.staff} {
+		want(t, e.get(pakn.PathConvert+"?tk="+legacyUser, who), 403)
+		want(t, e.get(pakn.PathConvert+"/ke-hoach?tk="+legacyUser+"&nguon="+legacyUser+"&den="+e.heir, who), 403)
+		want(t, e.post(pakn.PathConvert+"/thuc-hien", who, url.Values{"nguon": {legacyUser}, "den": {who}, "ly_do": {"x"}}), 403)
+	}
+	// Nonsense IDs are 404, not errors.
+	for _, id := range []string{"0", "-1", "abc", "99999999999999999999", "1%2F2"} {
+		if r := e.get(pakn.PathProcess+"/"+id, e.staff); r.code != 404 {
+			t.Errorf("case %q: status %d, want 404", id, r.code)
+		}
+	}
+}

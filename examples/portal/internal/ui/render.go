@@ -16,7 +16,9 @@ func Templates(src string) *template.Template {
 
 // Render executes template name of t with p into a buffer, then writes it
 // with status. Pages carry personal data and CSRF tokens, so they are never
-// cached.
+// cached; and forms that change state, so no other site may frame them
+// (clickjacking): X-Frame-Options and a policy of frame-ancestors 'none',
+// added beside any policy the handler set (browsers enforce both).
 func Render(w http.ResponseWriter, t *template.Template, status int, name string, p Page) {
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, name, p); err != nil {
@@ -27,6 +29,9 @@ func Render(w http.ResponseWriter, t *template.Template, status int, name string
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Frame-Options", "DENY")
+	h.Add("Content-Security-Policy", "frame-ancestors 'none'")
 	w.WriteHeader(status)
 	_, _ = buf.WriteTo(w)
 }

@@ -30,3 +30,25 @@ func TestRenderTemplateErrorSendsNoHalfPage(t *testing.T) {
 		t.Fatalf("got %d %q", rec.Code, rec.Body.String())
 	}
 }
+
+// TestRenderRefusesFraming: every page carries forms that change state
+// (take a case, approve a registration, sign with a token): another site
+// must not load it in a frame and trick a click (clickjacking).
+func TestRenderRefusesFraming(t *testing.T) {
+	tpl := Templates(`{{define "p"}}{{template "head" .}}<form method="post"><button>Phê duyệt</button></form>{{template "foot" .}}{{end}}`)
+	rec := httptest.NewRecorder()
+	// A policy the handler set already (the link page's) is kept.
+	rec.Header().Set("Content-Security-Policy", "default-src 'self'")
+	Render(rec, tpl, 200, "p", Page{App: "PAKN"})
+	h := rec.Header()
+	if h.Get("X-Frame-Options") != "DENY" {
+		t.Errorf("X-Frame-Options %q", h.Get("X-Frame-Options"))
+	}
+	csp := strings.Join(h.Values("Content-Security-Policy"), ", ")
+	if !strings.Contains(csp, "frame-ancestors 'none'") || !strings.Contains(csp, "default-src 'self'") {
+		t.Errorf("Content-Security-Policy %q", csp)
+	}
+	if h.Get("X-Content-Type-Options") != "nosniff" {
+		t.Errorf("X-Content-Type-Options %q", h.Get("X-Content-Type-Options"))
+	}
+}
