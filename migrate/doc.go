@@ -104,15 +104,15 @@
 // BenchmarkBareUpdatesSerializable is the same at the SERIALIZABLE
 // isolation every rbac Update runs at; BenchmarkBareUpdatesPipelined sends
 // each batch's UPDATEs as one pgx.Batch — not the baseline, but the floor
-// for those statements, since Bulk pipelines its own. On a loaded
-// two-core machine, 7 interleaved runs of 1,000 accounts: medians
-// BenchmarkConvertBulk 1.42 s, BenchmarkBareUpdates 1.17 s, serializable
-// 1.23 s, pipelined 0.71 s — Bulk took a median 1.20× the time of the bare
-// UPDATEs per run (single runs 0.98–2.27×: the load moves every figure),
-// 1.20× the serializable ones and 2.1× the pipelined ones. Two
-// interleaved runs of the 10,000 accounts: 14.9 s and 12.4 s
-// against 14.4 s and 13.5 s bare (1.03×, 0.92×), 15.1 s and 14.5 s
-// serializable, 8.3 s and 7.0 s pipelined (1.8×). Before the
+// for those statements, since Bulk pipelines its own. On an otherwise
+// idle two-core machine, 7 interleaved runs of 1,000 accounts: medians
+// BenchmarkConvertBulk 1.28 s, BenchmarkBareUpdates 1.16 s, serializable
+// 1.54 s, pipelined 0.66 s — Bulk took a median 1.10× the time of the bare
+// UPDATEs per run (single runs 0.95–1.51×), 0.81× the serializable ones
+// and 1.9× the pipelined ones. Two interleaved runs of the 10,000
+// accounts: 16.3 s and 17.3 s against 13.5 s and 15.6 s bare (1.20×,
+// 1.11×) and 8.0 s and 7.2 s pipelined. Under load (load average 4–8)
+// the 1,000-account median was 1.20× with single runs up to 2.3×. Before the
 // pipelining, 5 such runs gave a median 2.1× the bare UPDATEs (earlier,
 // 14 runs gave 1.6×). What remains is mostly the server's — predicate
 // locking under SERIALIZABLE, the RETURNING of every moved key and the
