@@ -58,6 +58,24 @@ func withResponseExtensions(t testing.TB, issuer, responder *x509.Certificate, t
 	if len(exts) == 0 {
 		return der
 	}
+	return resignBasic(t, der, key, func(tbs []byte) []byte {
+		var basic asn1.RawValue
+		if _, err := asn1.Unmarshal(tbs, &basic); err != nil {
+			t.Fatal(err)
+		}
+		extDER, err := asn1.Marshal(exts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return seq(basic.Bytes, tagged(1, extDER))
+	})
+}
+
+// resignBasic replaces the ResponseData of der (a successful basic OCSP
+// response) by rewrite's answer to it, and signs it again with key
+// (SHA-256), keeping the rest of the response as it was.
+func resignBasic(t testing.TB, der []byte, key crypto.Signer, rewrite func(tbs []byte) []byte) []byte {
+	t.Helper()
 	var resp struct {
 		Status asn1.Enumerated
 		Bytes  struct {
@@ -72,11 +90,7 @@ func withResponseExtensions(t testing.TB, issuer, responder *x509.Certificate, t
 	if _, err := asn1.Unmarshal(resp.Bytes.Resp, &basic); err != nil {
 		t.Fatal(err)
 	}
-	extDER, err := asn1.Marshal(exts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tbs := seq(basic.TBS.Bytes, tagged(1, extDER))
+	tbs := rewrite(basic.TBS.FullBytes)
 	digest := sha256.Sum256(tbs)
 	sig, err := key.Sign(rand.Reader, digest[:], crypto.SHA256)
 	if err != nil {

@@ -3,8 +3,6 @@ package pki
 import (
 	"context"
 	"crypto"
-	"crypto/rand"
-	"crypto/sha256"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
@@ -237,41 +235,14 @@ func TestReviewOCSPCachedDelegateExpired(t *testing.T) {
 // extensions) by edit, and signs it again with key (SHA-256).
 func resignResponseData(t *testing.T, der []byte, key crypto.Signer, edit func(responses []byte) []byte) []byte {
 	t.Helper()
-	var resp struct {
-		Status asn1.Enumerated
-		Bytes  struct {
-			Type asn1.ObjectIdentifier
-			Resp []byte
-		} `asn1:"explicit,tag:0"`
-	}
-	if _, err := asn1.Unmarshal(der, &resp); err != nil {
-		t.Fatal(err)
-	}
-	var basic basicOCSP
-	if _, err := asn1.Unmarshal(resp.Bytes.Resp, &basic); err != nil {
-		t.Fatal(err)
-	}
-	in := cryptobyte.String(basic.TBS.FullBytes)
-	var body, responder, produced, responses cryptobyte.String
-	var tag cbasn1.Tag
-	if !in.ReadASN1(&body, cbasn1.SEQUENCE) || !body.ReadAnyASN1Element(&responder, &tag) ||
-		!body.ReadASN1Element(&produced, cbasn1.GeneralizedTime) || !body.ReadASN1(&responses, cbasn1.SEQUENCE) || !body.Empty() {
-		t.Fatal("unexpected ResponseData shape")
-	}
-	tbs := seq(responder, produced, seq(edit(responses)))
-	digest := sha256.Sum256(tbs)
-	sig, err := key.Sign(rand.Reader, digest[:], crypto.SHA256)
-	if err != nil {
-		t.Fatal(err)
-	}
-	basic.TBS = asn1.RawValue{FullBytes: tbs}
-	basic.Sig = asn1.BitString{Bytes: sig, BitLength: 8 * len(sig)}
-	if resp.Bytes.Resp, err = asn1.Marshal(basic); err != nil {
-		t.Fatal(err)
-	}
-	out, err := asn1.Marshal(resp)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
+	return resignBasic(t, der, key, func(tbs []byte) []byte {
+		in := cryptobyte.String(tbs)
+		var body, responder, produced, responses cryptobyte.String
+		var tag cbasn1.Tag
+		if !in.ReadASN1(&body, cbasn1.SEQUENCE) || !body.ReadAnyASN1Element(&responder, &tag) ||
+			!body.ReadASN1Element(&produced, cbasn1.GeneralizedTime) || !body.ReadASN1(&responses, cbasn1.SEQUENCE) || !body.Empty() {
+			t.Fatal("unexpected ResponseData shape")
+		}
+		return seq(responder, produced, seq(edit(responses)))
+	})
 }
