@@ -71,6 +71,11 @@ type LinkHandlerConfig struct {
 	// is executed with a LinkPage. It must post the fields "username",
 	// "password" and CSRFField to Action.
 	Template *template.Template
+	// Render, if set, writes the page in the application's own layout
+	// instead of Template: it must answer with p.Status, and p.Body gives
+	// the built-in heading, message and form to put in it. The security
+	// headers are already set on w.
+	Render func(w http.ResponseWriter, r *http.Request, p LinkPage)
 	// MaxFormBytes limits the POST body; default DefaultLinkFormBytes.
 	MaxFormBytes int64
 	// Logger receives failures that are not the person's (storage, the
@@ -117,6 +122,7 @@ type LinkHandler struct {
 	clientIP func(*http.Request) string
 	done     string
 	tmpl     *template.Template
+	renderFn func(http.ResponseWriter, *http.Request, LinkPage)
 	maxBytes int64
 	log      *slog.Logger
 }
@@ -137,7 +143,7 @@ func NewLinkHandler(cfg LinkHandlerConfig) (*LinkHandler, error) {
 		return nil, invalid("CSRFFuncs needs both Token and Verify")
 	}
 	h := &LinkHandler{linker: cfg.Linker, identity: cfg.Identity, csrf: cfg.CSRF, field: cfg.CSRFField, clientIP: cfg.ClientIP,
-		done: cfg.Done, tmpl: cfg.Template, maxBytes: cfg.MaxFormBytes, log: cfg.Logger}
+		done: cfg.Done, tmpl: cfg.Template, renderFn: cfg.Render, maxBytes: cfg.MaxFormBytes, log: cfg.Logger}
 	if h.field == "" {
 		h.field = "csrf"
 	}
@@ -152,6 +158,9 @@ func NewLinkHandler(cfg LinkHandlerConfig) (*LinkHandler, error) {
 	}
 	if !localPath(h.done) {
 		return nil, invalid("Done %q is not a local path", clip(h.done, 64))
+	}
+	if h.tmpl != nil && h.renderFn != nil {
+		return nil, invalid("set Template or Render, not both")
 	}
 	if h.tmpl == nil {
 		h.tmpl = linkTemplate
@@ -291,6 +300,10 @@ func (h *LinkHandler) render(w http.ResponseWriter, r *http.Request, p LinkPage)
 			p = LinkPage{Status: http.StatusForbidden, Error: msgLinkCSRF, CSRFField: h.field, Action: p.Action}
 		}
 	}
+	if h.renderFn != nil {
+		h.renderFn(w, r, p)
+		return
+	}
 	var buf bytes.Buffer
 	if err := h.tmpl.Execute(&buf, p); err != nil {
 		h.log.ErrorContext(r.Context(), "migrate: link page: rendering", "err", err)
@@ -342,17 +355,10 @@ const (
 	msgLinkServer         = "Hệ thống đang gặp sự cố. Vui lòng thử lại sau ít phút."
 )
 
-// linkTemplate is the built-in page; html/template escapes every field.
-var linkTemplate = template.Must(template.New("link").Parse(`<!doctype html>
-<html lang="vi">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Liên kết tài khoản cũ</title>
-<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;line-height:1.5}
-label{display:block;margin-top:1rem}input{width:100%;padding:.4rem;box-sizing:border-box}button{margin-top:1.5rem;padding:.5rem 1.5rem}
-[role=alert]{border-left:4px solid #b3261e;padding:.5rem 1rem;background:#fdecea}small{color:#555}</style></head>
-<body>
-<main>
-<h1>Liên kết tài khoản cũ</h1>
+// linkTemplate is the built-in page around "body", the heading, message
+// and form that LinkPage.Body gives applications with their own layout;
+// html/template escapes every field.
+var linkTemplate = template.Must(template.New("link").Parse(`{{define "body"}}<h1>Liên kết tài khoản cũ</h1>
 {{if .Error}}<div role="alert"><p>{{.Error}}</p>{{if .Code}}<p><small>Mã lỗi: {{.Code}}</small></p>{{end}}</div>{{end}}
 {{if .Form}}<p>Nếu bạn có tài khoản cũ (tên đăng nhập và mật khẩu) của hệ thống này, hãy nhập để chuyển dữ liệu và quyền sang tài khoản Vnconnect của bạn. Việc này chỉ cần làm một lần.</p>
 <form method="post" action="{{.Action}}" autocomplete="off">
@@ -362,8 +368,29 @@ label{display:block;margin-top:1rem}input{width:100%;padding:.4rem;box-sizing:bo
 <label for="password">Mật khẩu</label>
 <input id="password" name="password" type="password" autocomplete="current-password" required>
 <button type="submit">Liên kết</button>
-</form>{{end}}
+</form>{{end}}{{end}}<!doctype html>
+<html lang="vi">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Liên kết tài khoản cũ</title>
+<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;line-height:1.5}
+label{display:block;margin-top:1rem}input{width:100%;padding:.4rem;box-sizing:border-box}button{margin-top:1.5rem;padding:.5rem 1.5rem}
+[role=alert]{border-left:4px solid #b3261e;padding:.5rem 1rem;background:#fdecea}small{color:#555}</style></head>
+<body>
+<main>
+{{template "body" .}}
 </main>
 </body>
 </html>
 `))
+
+// Body is the built-in page's heading, message and form for p, as HTML to
+// place in an application's own layout (LinkHandlerConfig.Render). The
+// form posts the fields the handler reads.
+func (p LinkPage) Body() (template.HTML, error) {
+	var buf bytes.Buffer
+	if err := linkTemplate.ExecuteTemplate(&buf, "body", p); err != nil {
+		return "", err
+	}
+	// html/template escaped every field while producing it.
+	return template.HTML(buf.String()), nil
+}

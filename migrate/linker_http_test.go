@@ -406,6 +406,41 @@ func TestLinkerHTTPTemplate(t *testing.T) {
 	}
 }
 
+// TestLinkerHTTPRender: an application's own layout gets the page, with
+// the security headers already set, and puts Body — the built-in form,
+// posting the fields the handler reads — inside it.
+func TestLinkerHTTPRender(t *testing.T) {
+	render := func(w http.ResponseWriter, r *http.Request, p migrate.LinkPage) {
+		body, err := p.Body()
+		if err != nil {
+			t.Errorf("Body: %v", err)
+		}
+		w.WriteHeader(p.Status)
+		_, _ = io.WriteString(w, "<div id=app>"+string(body)+"</div>")
+	}
+	lh := newLinkHTTP(t, nil, func(c *migrate.LinkHandlerConfig) { c.Render = render })
+	w := httptest.NewRecorder()
+	lh.h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/lien-ket", nil))
+	body, _ := io.ReadAll(w.Body)
+	for _, want := range []string{"<div id=app><h1>Liên kết tài khoản cũ</h1>", `action="/lien-ket"`,
+		`name="csrf" value="` + linkToken + `"`, `name="username"`, `name="password"`} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("GET lacks %q:\n%s", want, body)
+		}
+	}
+	if w.Code != http.StatusOK || w.Header().Get("Cache-Control") != "no-store" || w.Header().Get("Content-Security-Policy") == "" {
+		t.Errorf("GET: %d, headers %v", w.Code, w.Header())
+	}
+	w = lh.post(creds("nguyenvana", "sai"), "")
+	body, _ = io.ReadAll(w.Body)
+	if w.Code != http.StatusBadRequest || !strings.Contains(string(body), `<div role="alert"><p>Tên đăng nhập hoặc mật khẩu không đúng.</p>`) {
+		t.Errorf("wrong password: %d\n%s", w.Code, body)
+	}
+	if strings.Contains(string(body), "<!doctype") {
+		t.Errorf("the built-in page leaked into the application's layout:\n%s", body)
+	}
+}
+
 // TestLinkerHTTPConfig: strict construction.
 func TestLinkerHTTPConfig(t *testing.T) {
 	lf := newLinkFixture(t, newSQLiteBackend(t), nil, nil)
@@ -423,6 +458,8 @@ func TestLinkerHTTPConfig(t *testing.T) {
 		"control":         {Linker: lf.link, Identity: id, CSRF: g, Done: "/a\nb"},
 		"field=password":  {Linker: lf.link, Identity: id, CSRF: g, CSRFField: "password"},
 		"field=username.": {Linker: lf.link, Identity: id, CSRF: g, CSRFField: "username"},
+		"template+render": {Linker: lf.link, Identity: id, CSRF: g, Template: template.Must(template.New("x").Parse("x")),
+			Render: func(http.ResponseWriter, *http.Request, migrate.LinkPage) {}},
 	} {
 		if _, err := migrate.NewLinkHandler(cfg); !errors.Is(err, migrate.ErrInvalid) {
 			t.Errorf("%s: %v", name, err)

@@ -9,8 +9,6 @@ import (
 	"github.com/rpkit-vn/rpkit/examples/portal/internal/platform"
 	"github.com/rpkit-vn/rpkit/examples/portal/internal/ui"
 	"github.com/rpkit-vn/rpkit/migrate"
-	"github.com/rpkit-vn/rpkit/vnconnect"
-	"github.com/rpkit-vn/rpkit/vnconnect/web"
 )
 
 // mountPAKN adds the PAKN screens (feedback cases, "Chuyển đổi tài
@@ -27,21 +25,6 @@ func mountPAKN(mux *http.ServeMux, env appEnv) ([]ui.Link, error) {
 	if err != nil {
 		return nil, err
 	}
-	var link http.Handler
-	if p.Linker != nil {
-		// pakn mounts it behind RequireLogin, inside the app's frame.
-		lh, err := migrate.NewLinkHandler(migrate.LinkHandlerConfig{
-			Linker:   p.Linker,
-			Identity: func(r *http.Request) (*vnconnect.Identity, bool) { return web.IdentityFrom(r.Context()) },
-			CSRF:     env.Auth,
-			Done:     pakn.PathProcess,
-			Template: pakn.LinkTemplate,
-		})
-		if err != nil {
-			return nil, err
-		}
-		link = lh
-	}
 	// The legacy login's attempt limits: in Redis with -redis, so that
 	// replicas count one person's guesses together.
 	users, err := p.Limiter("pakn-legacy-users", migrate.DefaultUserPolicy)
@@ -54,7 +37,7 @@ func mountPAKN(mux *http.ServeMux, env appEnv) ([]ui.Link, error) {
 	}
 	s, err := pakn.New(pakn.Config{
 		DB: p.DB, Dialect: p.Dialect, RBAC: p.RBAC, Convert: p.Convert,
-		Legacy: legacy, Link: link, LegacyUsers: users, LegacyClients: clients,
+		Legacy: legacy, Linker: p.Linker, LegacyUsers: users, LegacyClients: clients,
 		Auth: env.Auth, Frame: env.Frame,
 	})
 	if err != nil {

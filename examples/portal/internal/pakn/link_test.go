@@ -12,33 +12,17 @@ import (
 )
 
 // linkApp mounts the screens of e again, with migrate's linking page as
-// Config.Link (built with pakn.LinkTemplate) and a frame with the menu.
+// Config.Linker and a frame with the menu.
 func linkApp(t *testing.T, e *env) {
 	t.Helper()
 	linker, err := migrate.NewLinker(migrate.LinkerConfig{Converter: e.conv})
 	e.w.Must(err)
 	auth := fakeAuth{people: e.people}
-	lh, err := migrate.NewLinkHandler(migrate.LinkHandlerConfig{
-		Linker:   linker,
-		Identity: identity,
-		CSRF: migrate.CSRFFuncs{
-			Token: func(r *http.Request) string {
-				if id, ok := identity(r); ok {
-					return "tok-" + id.TechID
-				}
-				return ""
-			},
-			Verify: auth.VerifyCSRF,
-		},
-		Done:     pakn.PathProcess,
-		Template: pakn.LinkTemplate,
-	})
-	e.w.Must(err)
 	leg, err := migrate.NewSQLLegacy(migrate.SQLite, migrate.LegacyTable{})
 	e.w.Must(err)
 	var nav []ui.Link
 	s, err := pakn.New(pakn.Config{DB: e.db, Dialect: migrate.SQLite, RBAC: e.w.Svc, Convert: e.conv, Legacy: leg, Auth: auth,
-		Identity: identity, Link: lh,
+		Identity: identity, Linker: linker,
 		Frame: func(r *http.Request) ui.Page {
 			p := ui.Page{App: "PAKN", Nav: nav}
 			if id, ok := identity(r); ok {

@@ -47,11 +47,10 @@ type Config struct {
 	// username and per client address; defaults: migrate.MemoryLimiters
 	// with migrate's default policies (per process).
 	LegacyUsers, LegacyClients migrate.Limiter
-	// Link, when set, is mounted at PathLink ("Liên kết tài khoản cũ")
-	// behind RequireLogin, inside the app's frame: a migrate.LinkHandler
-	// built with Template: LinkTemplate, which renders only the page's
-	// body.
-	Link http.Handler
+	// Linker, when set, is offered at PathLink ("Liên kết tài khoản cũ")
+	// behind RequireLogin, through a migrate.LinkHandler rendering inside
+	// the app's frame.
+	Linker *migrate.Linker
 
 	Auth  Auth
 	Frame ui.Frame
@@ -82,6 +81,7 @@ type Screens struct {
 	users, clients migrate.Limiter
 	hash           []migrate.PasswordHasher
 	dummy          migrate.PasswordHasher
+	link           http.Handler // migrate.LinkHandler, when Config.Linker is set
 }
 
 // New returns the screens of cfg.
@@ -120,6 +120,12 @@ func New(cfg Config) (*Screens, error) {
 	if s.dummy == nil && cfg.Legacy != nil {
 		return nil, errors.New("pakn: no hasher recognises migrate.DefaultDummyHash")
 	}
+	if cfg.Linker != nil {
+		var err error
+		if s.link, err = s.linkHandler(cfg.Linker); err != nil {
+			return nil, err
+		}
+	}
 	return s, nil
 }
 
@@ -145,8 +151,8 @@ func (s *Screens) Mount(mux *http.ServeMux) []ui.Link {
 		mux.Handle("GET "+PathConvert+"/ket-qua/{id}", login(s.convertResult))
 		nav = append(nav, ui.Link{Title: "Chuyển đổi tài khoản", URL: PathConvert})
 	}
-	if s.cfg.Link != nil {
-		link := s.cfg.Auth.RequireLogin(s.framed(s.cfg.Link))
+	if s.link != nil {
+		link := s.cfg.Auth.RequireLogin(s.link)
 		mux.Handle(PathLink, link)
 		mux.Handle(PathLink+"/", link)
 		nav = append(nav, ui.Link{Title: linkTitle, URL: PathLink})
