@@ -95,13 +95,9 @@ func (t *tx) AppendAudit(e rbac.AuditEntry) error {
 	if e.Seq != uint64(lastSeq)+1 || e.Prev != lastHash {
 		return fmt.Errorf("%w: audit entry %d does not follow entry %d", rbac.ErrConflict, e.Seq, lastSeq)
 	}
-	var details any
-	if e.Details != nil {
-		d, err := jsonArg(e.Details)
-		if err != nil {
-			return err
-		}
-		details = d
+	details, err := detailsArg(e.Details)
+	if err != nil {
+		return err
 	}
 	t.tail = nil // known again only once the INSERT is
 	_, err = t.c.exec(`INSERT INTO audit_log (`+auditCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -142,13 +138,9 @@ func (t *tx) AppendAudits(es []rbac.AuditEntry) error {
 		n := min(len(es), auditChunk)
 		args := make([]any, 0, 9*n)
 		for _, e := range es[:n] {
-			var details any
-			if e.Details != nil {
-				d, err := jsonArg(e.Details)
-				if err != nil {
-					return err
-				}
-				details = d
+			details, err := detailsArg(e.Details)
+			if err != nil {
+				return err
 			}
 			args = append(args, int64(e.Seq), tsArg(e.Time), e.Actor, e.Action, e.Target, e.Reason, details, e.Prev, e.Hash)
 		}
@@ -161,4 +153,13 @@ func (t *tx) AppendAudits(es []rbac.AuditEntry) error {
 	}
 	t.tail = &auditTail{seq: int64(last.Seq), hash: last.Hash}
 	return nil
+}
+
+// detailsArg is an entry's details as stored: JSON, or NULL when there are
+// none.
+func detailsArg(d map[string]string) (any, error) {
+	if d == nil {
+		return nil, nil
+	}
+	return jsonArg(d)
 }
