@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 
+	"github.com/rpkit-vn/rpkit/examples/portal/internal/ui"
 	"github.com/rpkit-vn/rpkit/pki"
 	"github.com/rpkit-vn/rpkit/rbac"
 )
@@ -48,13 +49,7 @@ func challengeRefusal(err error) (int, string) {
 // status. rbac's own detail (rbac.PublicMessage, in English) follows the
 // Vietnamese sentence, for the operator's support desk.
 func rbacRefusal(err error) (int, string) {
-	detail, _ := rbac.PublicMessage(err)
-	with := func(s string) string {
-		if detail != "" {
-			return s + " (Chi tiết: " + detail + ")"
-		}
-		return s
-	}
+	with := func(s string) string { return ui.WithDetail(s, err) }
 	var de *rbac.DeniedError
 	if errors.As(err, &de) {
 		switch de.Rule {

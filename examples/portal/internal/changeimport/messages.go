@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/rpkit-vn/rpkit/examples/portal/internal/ui"
 	"github.com/rpkit-vn/rpkit/rbac"
 	"github.com/rpkit-vn/rpkit/rbac/changeform"
 )
@@ -119,13 +120,7 @@ func parseRefusal(err error, lim changeform.Limits) (int, string) {
 // refusal maps an rbac error (or the importer's request errors, which
 // wrap rbac's sentinels) to the admin's message and status.
 func refusal(err error) (int, string) {
-	detail, _ := rbac.PublicMessage(err)
-	with := func(s string) string {
-		if detail != "" {
-			return s + " (Chi tiết: " + detail + ")"
-		}
-		return s
-	}
+	with := func(s string) string { return ui.WithDetail(s, err) }
 	switch rbac.ErrorCode(err) {
 	case rbac.CodeForbidden:
 		return http.StatusForbidden, with("Bạn không có quyền thực hiện thao tác này.")
